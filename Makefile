@@ -1,0 +1,70 @@
+# My Key Worker. `make help` lists the targets.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FLASK := $(VENV)/bin/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export MKW_ENV ?= development
+
+.DEFAULT_GOAL := help
+.PHONY: help install assets db demo run test test-fast lint format translations bench clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -c constraints.txt -e ".[test]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed ## Install Python and npm packages
+
+assets: node_modules/.installed ## Build CSS, JS, fonts and pictures into static/dist
+	node scripts/build-assets.mjs
+
+translations: $(VENV)/.installed ## Extract strings, update the .po files and build the .mo files
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel compile -d translations
+
+compile-translations: $(VENV)/.installed
+	@$(VENV)/bin/pybabel compile -q -d translations
+
+db: install compile-translations ## Run the database migrations (SQLite under instance/ unless DATABASE_URL is set)
+	$(FLASK) db upgrade
+
+demo: db ## Load the demo data when the database is empty
+	$(FLASK) demo load --if-empty
+
+run: install assets demo ## Install, build, migrate, load demo data and serve on HOST:PORT
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install assets compile-translations ## Run the whole suite, browser and accessibility tests included
+	bash scripts/ensure-chromium.sh
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+test-fast: install assets compile-translations ## Run the suite without the browser tests
+	$(VENV)/bin/pytest -m "not browser"
+
+lint: install ## Check code style
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install assets compile-translations ## Page weight, requests per second and latency under gunicorn
+	$(PY) scripts/bench.py
+
+clean: ## Remove what the build made (keeps the database)
+	rm -rf static/dist node_modules/.installed $(VENV)/.installed

@@ -1,0 +1,93 @@
+// Builds static/dist: CSS (left-to-right and right-to-left), JS, self-hosted fonts and the
+// OpenMoji pictures we use. Every output file carries a content hash in its name, so it can be
+// cached for a year; static/dist/manifest.json maps plain names to hashed ones for the app.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, readdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { brotliCompressSync, gzipSync, constants } from "node:zlib";
+import * as sass from "sass";
+import rtlcss from "rtlcss";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const src = join(root, "static", "src");
+const dist = join(root, "static", "dist");
+const nm = join(root, "node_modules");
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, "fonts"), { recursive: true });
+mkdirSync(join(dist, "pictures"), { recursive: true });
+
+const manifest = { files: {}, pictures: {}, precache: [] };
+
+function hashed(name, content) {
+  const hash = createHash("sha256").update(content).digest("hex").slice(0, 10);
+  const dot = name.lastIndexOf(".");
+  return `${name.slice(0, dot)}.${hash}${name.slice(dot)}`;
+}
+
+function emit(relDir, name, content, { compress = true, precache = true } = {}) {
+  const file = join(relDir, hashed(name, content));
+  writeFileSync(join(dist, file), content);
+  if (compress) {
+    writeFileSync(join(dist, file + ".gz"), gzipSync(content, { level: 9 }));
+    writeFileSync(
+      join(dist, file + ".br"),
+      brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+    );
+  }
+  const url = "dist/" + file;
+  if (precache) manifest.precache.push(url);
+  return url;
+}
+
+// Fonts: only the latin 400 and 700 faces; OpenDyslexic loads only when the setting is on.
+const fonts = [
+  ["Atkinson Hyperlegible Next", "@fontsource/atkinson-hyperlegible-next", "atkinson-hyperlegible-next", 400],
+  ["Atkinson Hyperlegible Next", "@fontsource/atkinson-hyperlegible-next", "atkinson-hyperlegible-next", 700],
+  ["OpenDyslexic", "@fontsource/opendyslexic", "opendyslexic", 400],
+];
+let fontFaces = "";
+for (const [family, pkg, stem, weight] of fonts) {
+  const file = `${stem}-latin-${weight}-normal.woff2`;
+  const content = readFileSync(join(nm, pkg, "files", file));
+  const url = emit("fonts", file, content, { compress: false, precache: family !== "OpenDyslexic" });
+  fontFaces +=
+    `@font-face{font-family:"${family}";font-style:normal;font-display:swap;` +
+    `font-weight:${weight};src:url("/static/${url}") format("woff2")}\n`;
+}
+
+// CSS
+const compiled = sass.compile(join(src, "scss", "app.scss"), {
+  loadPaths: [nm],
+  style: "compressed",
+  quietDeps: true,
+  silenceDeprecations: ["import"],
+}).css;
+const css = fontFaces + compiled;
+manifest.files["app.css"] = emit("", "app.css", css);
+manifest.files["app-rtl.css"] = emit("", "app-rtl.css", rtlcss.process(css));
+
+// JS: small modules, no bundler needed.
+for (const name of readdirSync(join(src, "js"))) {
+  manifest.files[name] = emit("", name, readFileSync(join(src, "js", name)));
+}
+
+// Pictures: OpenMoji colour SVGs, named by our own keys.
+const pictures = JSON.parse(readFileSync(join(src, "pictures.json"), "utf8"));
+for (const [key, code] of Object.entries(pictures)) {
+  if (key.startsWith("_")) continue;
+  const svg = readFileSync(join(nm, "openmoji", "color", "svg", `${code}.svg`), "utf8")
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .replace(/\s+id="[^"]*"/g, "")
+    .replace(/>\s+</g, "><");
+  manifest.pictures[key] = emit("pictures", `${key}.svg`, svg, { precache: false });
+}
+
+// Icons are committed PNGs; they change rarely and are small.
+for (const name of readdirSync(join(root, "static", "icons"))) {
+  manifest.files[`icons/${name}`] = "icons/" + name;
+}
+
+writeFileSync(join(dist, "manifest.json"), JSON.stringify(manifest, null, 2));
+console.log(`Built ${Object.keys(manifest.files).length} files and ${Object.keys(manifest.pictures).length} pictures into static/dist`);

@@ -1,0 +1,64 @@
+// My Key Worker: small progressive enhancements. Every page works without this file.
+
+// Move focus to the error summary so screen reader users hear what went wrong first.
+const summary = document.querySelector(".nhsuk-error-summary");
+if (summary) summary.focus();
+
+// Service worker: caches only versioned static files and the offline page.
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(() => {
+    if (document.querySelector("[data-signed-out]") && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ type: "signed-out" });
+    }
+  }).catch(() => {});
+}
+if (document.querySelector("[data-signed-out]") && "caches" in window) {
+  caches.keys().then((keys) => keys.forEach((key) => caches.delete(key)));
+}
+
+// Read aloud: a button beside each chunk, with pause and stop. Only when the person has it on.
+const root = document.documentElement;
+const speech = window.speechSynthesis;
+if (speech && root.classList.contains("mkw-read-aloud-on")) {
+  const labels = JSON.parse(document.getElementById("mkw-read-aloud-labels")?.textContent || "{}");
+  let speaking = null;
+
+  const reset = () => {
+    if (speaking) speaking.controls.replaceChildren(makeButton(labels.read, () => start(speaking.chunk, speaking.controls)));
+    speaking = null;
+  };
+
+  function makeButton(text, onClick) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = text;
+    button.addEventListener("click", onClick);
+    return button;
+  }
+
+  function start(chunk, controls) {
+    speech.cancel();
+    reset();
+    const utterance = new SpeechSynthesisUtterance(chunk.dataset.text);
+    utterance.lang = root.lang;
+    utterance.rate = 0.9;
+    utterance.onend = () => { if (speaking && speaking.chunk === chunk) reset(); };
+    speaking = { chunk, controls };
+    const pause = makeButton(labels.pause, () => {
+      if (speech.paused) { speech.resume(); pause.textContent = labels.pause; }
+      else { speech.pause(); pause.textContent = labels.resume; }
+    });
+    const stop = makeButton(labels.stop, () => { speech.cancel(); reset(); });
+    controls.replaceChildren(pause, stop);
+    pause.focus();
+    speech.speak(utterance);
+  }
+
+  document.querySelectorAll("[data-read-aloud]").forEach((chunk) => {
+    chunk.dataset.text = chunk.innerText;
+    const controls = document.createElement("div");
+    controls.className = "mkw-read-aloud";
+    controls.append(makeButton(labels.read, () => start(chunk, controls)));
+    chunk.append(controls);
+  });
+}

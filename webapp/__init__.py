@@ -1,0 +1,174 @@
+"""My Key Worker: the application factory."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_login import current_user, logout_user
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from whitenoise import WhiteNoise
+
+from . import i18n
+from .config import ROOT, Settings, check_production
+from .extensions import babel, csrf, db, limiter, login_manager
+from .models import utcnow
+
+STATIC_DIR = ROOT / "static"
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, static_folder=None, template_folder=str(ROOT / "templates"))
+    app.config.update(Settings.from_env().as_flask_config())
+    if overrides:
+        app.config.update(overrides)
+    check_production(app.config)
+
+    app.jinja_options = {
+        "undefined": ChainableUndefined,  # the NHS.UK macros rely on chained lookups
+        "loader": ChoiceLoader(
+            [FileSystemLoader(str(ROOT / "templates")), PackageLoader("nhsuk_frontend_jinja")]
+        ),
+        "autoescape": True,
+        "extensions": ["jinja2.ext.i18n"],
+    }
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    _init_login(app)
+    _init_static(app)
+    _init_request_hooks(app)
+    _init_templates(app)
+
+    from .views import register_blueprints
+
+    register_blueprints(app)
+
+    from .views.errors import register_error_pages
+
+    register_error_pages(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from .services import accounts
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        try:
+            return accounts.user_by_id(int(user_id))
+        except ValueError:
+            return None
+
+
+def _init_static(app: Flask) -> None:
+    """Versioned files (a hash in the name) are cached for a year; the rest for an hour."""
+    app.wsgi_app = WhiteNoise(
+        app.wsgi_app,
+        root=str(STATIC_DIR),
+        prefix="static/",
+        max_age=3600,
+        immutable_file_test=lambda path, url: "/dist/" in url,
+    )
+    app.extensions["asset_manifest"] = _load_manifest(app)
+
+
+def _load_manifest(app: Flask) -> dict:
+    path = STATIC_DIR / "dist" / "manifest.json"
+    if not path.exists():
+        raise RuntimeError(
+            f"{path} is missing: build the front-end assets first with `make assets`."
+        )
+    return json.loads(path.read_text())
+
+
+def asset_url(name: str) -> str:
+    from flask import current_app
+
+    return "/static/" + current_app.extensions["asset_manifest"]["files"][name]
+
+
+def _init_request_hooks(app: Flask) -> None:
+    idle_limit: timedelta = app.config["STAFF_IDLE_TIMEOUT"]
+
+    @app.before_request
+    def _per_request():
+        g.csp_nonce = secrets.token_urlsafe(16)
+        if current_user.is_authenticated and current_user.role.is_staff:
+            now = utcnow().timestamp()
+            last = session.get("last_seen")
+            if last is not None and now - last > idle_limit.total_seconds():
+                logout_user()
+                session.clear()
+                g.timed_out = True
+                from flask import flash
+                from flask_babel import gettext as _
+
+                flash(
+                    _(
+                        "You were signed out because nothing happened for %(minutes)s minutes. "
+                        "This keeps people's information safe. Please sign in again.",
+                        minutes=int(idle_limit.total_seconds() // 60),
+                    ),
+                    "info",
+                )
+            else:
+                session["last_seen"] = now
+
+    @app.before_request
+    def _csrf_guard():
+        if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+            view = app.view_functions.get(request.endpoint or "")
+            if not getattr(view, "mkw_csrf_in_form", False):
+                csrf.protect()
+
+    @app.after_request
+    def _security_headers(response):
+        nonce = getattr(g, "csp_nonce", "")
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; "
+            f"script-src 'self' 'nonce-{nonce}'; "
+            "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+            "manifest-src 'self'; worker-src 'self'; form-action 'self'; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = (
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+        )
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if app.config["HSTS"]:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        # Nothing a signed-in person sees may be kept by the browser or a proxy.
+        if current_user.is_authenticated or request.path.startswith(("/invitation", "/reset")):
+            response.headers["Cache-Control"] = "no-store"
+        elif "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-cache"
+        response.headers.setdefault("Vary", "Cookie")
+        return response
+
+
+def _init_templates(app: Flask) -> None:
+    from .pictures import picture_url
+    from .views.layout import layout_context
+
+    app.jinja_env.globals.update(asset_url=asset_url, picture_url=picture_url)
+    app.context_processor(layout_context)

@@ -1,0 +1,1 @@
+"""WTForms forms. Every message is specific, kind and translatable."""

@@ -1,0 +1,100 @@
+"""Who may see or do what. Every view declares its audience here; every object is checked here.
+
+Wrong audience or someone else's object: 404, so nothing reveals that a page or record exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from .models import Case, Role, Team, User
+
+ACCESS_ATTR = "mkw_access"
+FAMILY = frozenset({Role.YOUNG_PERSON, Role.CARER})
+STAFF = frozenset({Role.KEY_WORKER, Role.MANAGER})
+EVERYONE = frozenset(Role)
+
+
+def _declare(view: Callable, audience: str) -> Callable:
+    setattr(view, ACCESS_ATTR, audience)
+    return view
+
+
+def public(view: Callable) -> Callable:
+    """Anyone, signed in or not (sign-in page, help, accessibility statement)."""
+    return _declare(view, "public")
+
+
+def allow(*roles: Role | Iterable[Role]) -> Callable[[Callable], Callable]:
+    """Only signed-in people with one of these roles. Others signed in get 404."""
+    wanted: set[Role] = set()
+    for r in roles:
+        wanted.update([r] if isinstance(r, Role) else r)
+    frozen = frozenset(wanted)
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from .extensions import login_manager
+
+                return login_manager.unauthorized()
+            if current_user.role not in frozen:
+                abort(404)
+            return view(*args, **kwargs)
+
+        return _declare(wrapped, "roles:" + ",".join(sorted(r.value for r in frozen)))
+
+    return decorator
+
+
+def csrf_in_form(view: Callable) -> Callable:
+    """This view checks CSRF through its FlaskForm, so a bad token re-shows the form with
+    what was typed and a kind message. Every other POST is checked before the view runs."""
+    view.mkw_csrf_in_form = True
+    return view
+
+
+def can_see_case(user: User, case: Case) -> bool:
+    if user.role is Role.YOUNG_PERSON:
+        return case.young_person_id == user.id
+    if user.role is Role.CARER:
+        return any(c.user_id == user.id for c in case.carers)
+    if user.role is Role.KEY_WORKER:
+        return any(k.user_id == user.id for k in case.key_workers)
+    if user.role is Role.MANAGER:
+        return user.team_id == case.team_id
+    return False
+
+
+def can_manage_team(user: User, team: Team) -> bool:
+    return user.role is Role.MANAGER and user.team_id == team.id
+
+
+def can_assign_key_workers(user: User, case: Case) -> bool:
+    return user.role is Role.MANAGER and user.team_id == case.team_id
+
+
+def invitable_roles(user: User) -> list[Role]:
+    """Key workers invite families to their cases; managers also invite colleagues."""
+    if user.role is Role.KEY_WORKER:
+        return [Role.YOUNG_PERSON, Role.CARER]
+    if user.role is Role.MANAGER:
+        return [Role.YOUNG_PERSON, Role.CARER, Role.KEY_WORKER, Role.MANAGER, Role.REVIEWER]
+    return []
+
+
+def can_invite_to_case(user: User, case: Case) -> bool:
+    if user.role is Role.KEY_WORKER:
+        return can_see_case(user, case)
+    return can_assign_key_workers(user, case)
+
+
+def case_or_404(user: User, case: Case | None) -> Case:
+    if case is None or not can_see_case(user, case):
+        abort(404)
+    return case

@@ -1,0 +1,1 @@
+"""Queries and domain operations. Views and the CLI call these, never the ORM directly."""

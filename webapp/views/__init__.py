@@ -1,0 +1,12 @@
+"""Blueprints, one per area."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import auth, home, pages, pwa, settings, staff
+
+    for module in (auth, home, pages, pwa, settings, staff):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,88 @@
+"""What the base layout needs on every page: settings as classes, language, menus."""
+
+from __future__ import annotations
+
+from flask import g, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+
+from .. import i18n
+from ..models import Colours, Layout, Preferences, Role, TextSize
+
+
+def html_classes(prefs: Preferences | None) -> str:
+    if prefs is None:
+        return "mkw-standard"
+    classes = ["mkw-easy-read" if prefs.layout is Layout.EASY_READ else "mkw-standard"]
+    if prefs.text_size is TextSize.LARGE:
+        classes.append("mkw-text-large")
+    elif prefs.text_size is TextSize.LARGEST:
+        classes.append("mkw-text-largest")
+    if not prefs.pictures:
+        classes.append("mkw-no-pictures")
+    if prefs.read_aloud:
+        classes.append("mkw-read-aloud-on")
+    if prefs.colours is Colours.HIGH_CONTRAST:
+        classes.append("mkw-high-contrast")
+    if prefs.dyslexia_font:
+        classes.append("mkw-dyslexia")
+    if prefs.reduce_motion:
+        classes.append("mkw-reduce-motion")
+    return " ".join(classes)
+
+
+def _nav_item(endpoint: str, text: str, classes: str | None = None) -> dict:
+    href = url_for(endpoint)
+    return {"href": href, "text": text, "current": request.path == href, "classes": classes}
+
+
+def _navigation(signed_in: bool) -> list[dict]:
+    items = [_nav_item("home.index", _("Home"))]
+    if signed_in:
+        if current_user.role is Role.MANAGER:
+            items.append(_nav_item("staff.invite", _("Invite someone")))
+        elif current_user.role is Role.KEY_WORKER:
+            items.append(_nav_item("staff.invite", _("Invite a family member")))
+    items.append(_nav_item("pages.get_help", _("Get help now"), "mkw-help-now"))
+    return items
+
+
+def _account(signed_in: bool) -> dict:
+    if not signed_in:
+        return {
+            "ariaLabel": _("Account"),
+            "items": [{"href": url_for("auth.sign_in"), "text": _("Sign in")}],
+        }
+    sign_out = Markup(
+        '<form class="nhsuk-header__account-form" method="post" action="{action}">'
+        '<input type="hidden" name="csrf_token" value="{token}">'
+        '<button class="nhsuk-header__account-button" type="submit">{label}</button></form>'
+    ).format(action=url_for("auth.sign_out"), token=generate_csrf(), label=_("Sign out"))
+    return {
+        "ariaLabel": _("Account"),
+        "items": [
+            {"html": Markup('<span class="mkw-account-name">{}</span>').format(
+                escape(current_user.name)), "icon": True},
+            {"href": url_for("settings.edit"), "text": _("My settings")},
+            {"html": sign_out},
+        ],
+    }
+
+
+def layout_context() -> dict:
+    # The offline page is cached by the service worker, so it never shows who is signed in.
+    signed_in = current_user.is_authenticated and not g.get("anonymous_layout")
+    prefs = current_user.preferences if signed_in else None
+    return {
+        "layout": {
+            "lang": str(get_locale()),
+            "dir": i18n.text_direction(),
+            "html_classes": html_classes(prefs),
+            "csp_nonce": getattr(g, "csp_nonce", ""),
+            "navigation": _navigation(signed_in) if request.endpoint else [],
+            "account": _account(signed_in) if request.endpoint else None,
+        }
+    }

@@ -1,0 +1,48 @@
+"""Pages anyone can read: get help now, accessibility, privacy, picture credits, offline."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from .. import policy
+from ..services import cases
+
+bp = Blueprint("pages", __name__)
+
+
+def crisis_teams():
+    """The person's own team's crisis line; everyone's when we do not know their team."""
+    if current_user.is_authenticated:
+        if current_user.team_id:
+            team = cases.team_by_id(current_user.team_id)
+            return [team] if team else []
+        if current_user.role.is_family:
+            case = cases.case_for_family_member(current_user)
+            if case:
+                return [case.team]
+    return cases.all_teams()
+
+
+@bp.route("/get-help")
+@policy.public
+def get_help():
+    return render_template("pages/get_help.html", teams=crisis_teams())
+
+
+@bp.route("/accessibility")
+@policy.public
+def accessibility():
+    return render_template("pages/accessibility.html")
+
+
+@bp.route("/privacy")
+@policy.public
+def privacy():
+    return render_template("pages/privacy.html")
+
+
+@bp.route("/picture-credits")
+@policy.public
+def credits():
+    return render_template("pages/credits.html")
