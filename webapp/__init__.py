@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import timedelta
-from pathlib import Path
 
 from flask import Flask, g, request, session
 from flask_login import current_user, logout_user
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from markupsafe import Markup
 from whitenoise import WhiteNoise
 
 from . import i18n
@@ -166,9 +166,16 @@ def _init_request_hooks(app: Flask) -> None:
         return response
 
 
+def tel_link(number: str, text: str | None = None) -> Markup:
+    """A phone number people can tap to call."""
+    digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
+    return Markup('<a href="tel:{}">{}</a>').format(digits, text or number)
+
+
 def _init_templates(app: Flask) -> None:
     from .pictures import picture_url
     from .views.layout import layout_context
 
     app.jinja_env.globals.update(asset_url=asset_url, picture_url=picture_url)
+    app.jinja_env.filters["tel_link"] = tel_link
     app.context_processor(layout_context)

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, ValidationError
 from wtforms.validators import EqualTo
 
-from .fields import EmailAddress, NewPassword, PASSWORD_MAX, max_length, required, strip
+from .fields import PASSWORD_MAX, EmailAddress, NewPassword, max_length, required, strip
 
 
 class SignInForm(FlaskForm):
@@ -47,9 +47,9 @@ class ForgottenPasswordForm(FlaskForm):
 
 def reject(field, message) -> None:
     """Attach an error found after validation (e.g. by a service) to a field."""
-    field.errors = [*field.errors, str(message)] if isinstance(field.errors, list) else [
-        str(message)
-    ]
+    field.errors = (
+        [*field.errors, str(message)] if isinstance(field.errors, list) else [str(message)]
+    )
 
 
 __all__ = ["ChoosePasswordForm", "ForgottenPasswordForm", "SignInForm", "ValidationError", "reject"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from wtforms import ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 PASSWORD_MIN = 10
@@ -51,6 +52,11 @@ class NewPassword:
             raise ValidationError(
                 _l("Your password must be %(max)s characters or fewer.", max=PASSWORD_MAX)
             )
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def strip(value):

@@ -5,34 +5,41 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 
 from ..models import Colours, Layout, TextSize
+from .fields import choices
 
-YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+YES_NO = choices([("yes", _l("Yes")), ("no", _l("No"))])
 
 
 class SettingsForm(FlaskForm):
     layout = RadioField(
         _l("How do you want to read pages?"),
-        choices=[
-            (Layout.EASY_READ.value, _l("Easy read: short sentences with pictures")),
-            (Layout.STANDARD.value, _l("Standard: more words on each page")),
-        ],
+        choices=choices(
+            [
+                (Layout.EASY_READ.value, _l("Easy read: short sentences with pictures")),
+                (Layout.STANDARD.value, _l("Standard: more words on each page")),
+            ]
+        ),
     )
     text_size = RadioField(
         _l("Text size"),
-        choices=[
-            (TextSize.STANDARD.value, _l("Standard")),
-            (TextSize.LARGE.value, _l("Large")),
-            (TextSize.LARGEST.value, _l("Largest")),
-        ],
+        choices=choices(
+            [
+                (TextSize.STANDARD.value, _l("Standard")),
+                (TextSize.LARGE.value, _l("Large")),
+                (TextSize.LARGEST.value, _l("Largest")),
+            ]
+        ),
     )
     pictures = RadioField(_l("Show pictures?"), choices=YES_NO)
     read_aloud = RadioField(_l("Show read aloud buttons?"), choices=YES_NO)
     colours = RadioField(
         _l("Colours"),
-        choices=[
-            (Colours.CALM.value, _l("Calm colours")),
-            (Colours.HIGH_CONTRAST.value, _l("High contrast: black and white")),
-        ],
+        choices=choices(
+            [
+                (Colours.CALM.value, _l("Calm colours")),
+                (Colours.HIGH_CONTRAST.value, _l("High contrast: black and white")),
+            ]
+        ),
     )
     dyslexia_font = RadioField(_l("Use a font made for dyslexia?"), choices=YES_NO)
     reduce_motion = RadioField(_l("Stop things moving on the screen?"), choices=YES_NO)

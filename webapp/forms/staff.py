@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectField, StringField, ValidationError
 
 from ..models import DsrRating, KeyWorkerRole, Role
-from .fields import NAME_MAX, EmailAddress, max_length, required, strip
+from .fields import NAME_MAX, EmailAddress, choices, max_length, required, strip
 
 ROLE_LABELS = {
     Role.YOUNG_PERSON: _l("Young person"),
@@ -49,27 +49,25 @@ class InviteForm(FlaskForm):
         _l("Which young person do they care for?"), coerce=str, validate_choice=False
     )
     # Typed as text (type="date" in the page) and parsed here, so the message is ours.
-    date_of_birth = StringField(
-        _l("Date of birth (young person only)"), filters=[strip]
-    )
+    date_of_birth = StringField(_l("Date of birth (young person only)"), filters=[strip])
     dsr_rating = RadioField(
         _l("Dynamic Support Register rating (young person only)"),
-        choices=[(r.value, label) for r, label in DSR_LABELS.items()],
+        choices=choices((r.value, label) for r, label in DSR_LABELS.items()),
         validate_choice=False,
     )
 
     def __init__(self, *args, roles: list[Role], cases: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [(r.value, ROLE_LABELS[r]) for r in roles]
-        self.case_id.choices = [("", _l("Choose a young person")), *cases]
+        self.role.choices = choices((r.value, ROLE_LABELS[r]) for r in roles)
+        self.case_id.choices = choices([("", _l("Choose a young person")), *cases])
 
     def validate_role(self, field):
-        if field.data not in {value for value, _label in field.choices}:
+        if field.data not in {c.value for c in field.choices}:
             raise ValidationError(_l("Choose who you are inviting."))
 
     def validate_case_id(self, field):
         if self.role.data == Role.CARER.value:
-            valid = {value for value, _label in field.choices if value}
+            valid = {c.value for c in field.choices if c.value}
             if field.data not in valid:
                 raise ValidationError(_l("Choose the young person this carer looks after."))
 
@@ -98,7 +96,7 @@ class AssignKeyWorkerForm(FlaskForm):
     key_worker_id = SelectField(_l("Key worker"), coerce=str, validate_choice=False)
     role = RadioField(
         _l("Their role on this case"),
-        choices=[(r.value, label) for r, label in KEY_WORKER_ROLE_LABELS.items()],
+        choices=choices((r.value, label) for r, label in KEY_WORKER_ROLE_LABELS.items()),
         validate_choice=False,
     )
 
@@ -108,8 +106,8 @@ class AssignKeyWorkerForm(FlaskForm):
 
     def __init__(self, *args, key_workers: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.key_worker_id.choices = [("", _l("Choose a key worker")), *key_workers]
+        self.key_worker_id.choices = choices([("", _l("Choose a key worker")), *key_workers])
 
     def validate_key_worker_id(self, field):
-        if field.data not in {v for v, _l_ in field.choices if v}:
+        if field.data not in {c.value for c in field.choices if c.value}:
             raise ValidationError(_l("Choose a key worker from the list."))

@@ -93,7 +93,9 @@ class Preferences(Base):
 
     __tablename__ = "preferences"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     text_size: Mapped[TextSize] = mapped_column(
         enum_column(TextSize, "text_size"), default=TextSize.STANDARD
     )

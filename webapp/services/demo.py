@@ -100,7 +100,12 @@ def load() -> None:
     case("sam", DsrRating.AMBER, CaseStatus.ACTIVE, "alex", "kim", KeyWorkerRole.SENIOR)
     case("priya", DsrRating.RED, CaseStatus.ACTIVE, "nadia", "lee", KeyWorkerRole.ASSISTANT)
     case(
-        "jordan", DsrRating.GREEN, CaseStatus.CLOSED, "chris", "kim", KeyWorkerRole.SENIOR,
+        "jordan",
+        DsrRating.GREEN,
+        CaseStatus.CLOSED,
+        "chris",
+        "kim",
+        KeyWorkerRole.SENIOR,
         closed=True,
     )
     db.session.commit()

@@ -98,11 +98,10 @@ def signed_out():
 
 # Invitations ----------------------------------------------------------------------------
 
+
 def _token_message(reason: str) -> str:
     return {
-        "unknown": _(
-            "This link does not work. Ask the person who sent it to you for a new one."
-        ),
+        "unknown": _("This link does not work. Ask the person who sent it to you for a new one."),
         "used": _("This link has already been used. You can sign in, or choose a new password."),
         "expired": _("This link is too old. Ask the person who sent it to you for a new one."),
     }[reason]
@@ -132,9 +131,7 @@ def accept_invitation():
         try:
             user = accounts.accept_invitation(token, form.password.data)
         except TokenProblem as problem:
-            return render_template(
-                "auth/link_problem.html", message=_token_message(problem.reason)
-            )
+            return render_template("auth/link_problem.html", message=_token_message(problem.reason))
         _start_session(user)
         flash(_("Your account is ready. Welcome to My Key Worker."), "success")
         return redirect(url_for("home.index"))
@@ -178,9 +175,7 @@ def forgotten_password():
             email=form.email.data,
             hours=current_app.config["PASSWORD_RESET_HOURS"],
         )
-    return render_template(
-        "auth/forgotten_password.html", form=form, form_errors=bool(form.errors)
-    )
+    return render_template("auth/forgotten_password.html", form=form, form_errors=bool(form.errors))
 
 
 @bp.route("/reset-password/<token>")
@@ -206,9 +201,7 @@ def choose_new_password():
         try:
             user = accounts.reset_password(token, form.password.data)
         except TokenProblem as problem:
-            return render_template(
-                "auth/link_problem.html", message=_token_message(problem.reason)
-            )
+            return render_template("auth/link_problem.html", message=_token_message(problem.reason))
         _start_session(user)
         flash(_("Your new password is saved. You are signed in."), "success")
         return redirect(url_for("home.index"))

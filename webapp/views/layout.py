@@ -64,8 +64,12 @@ def _account(signed_in: bool) -> dict:
     return {
         "ariaLabel": _("Account"),
         "items": [
-            {"html": Markup('<span class="mkw-account-name">{}</span>').format(
-                escape(current_user.name)), "icon": True},
+            {
+                "html": Markup('<span class="mkw-account-name">{}</span>').format(
+                    escape(current_user.name)
+                ),
+                "icon": True,
+            },
             {"href": url_for("settings.edit"), "text": _("My settings")},
             {"html": sign_out},
         ],

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import i18n, policy
+from ..forms.fields import choices
 from ..forms.settings import SettingsForm
 from ..models import Colours, Layout, TextSize
 from ..services import accounts
@@ -26,9 +27,10 @@ def _yes(value: bool) -> str:
 def edit():
     prefs = current_user.preferences
     form = SettingsForm()
-    form.language.choices = [(BROWSER, _("The language my phone or computer uses"))] + [
-        (code, i18n.LANGUAGE_NAMES[code]) for code in current_app.config["LANGUAGES"]
-    ]
+    form.language.choices = choices(
+        [(BROWSER, _("The language my phone or computer uses"))]
+        + [(code, i18n.LANGUAGE_NAMES[code]) for code in current_app.config["LANGUAGES"]]
+    )
     if not form.is_submitted():
         form.layout.data = prefs.layout.value
         form.text_size.data = prefs.text_size.value

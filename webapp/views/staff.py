@@ -46,8 +46,11 @@ def assign_key_worker(case_id: int):
         changed = cases.assign_key_worker(found, key_worker, KeyWorkerRole(form.role.data))
         if changed:
             flash(
-                _("%(name)s is now a key worker for %(young_person)s.",
-                  name=key_worker.name, young_person=found.young_person.name),
+                _(
+                    "%(name)s is now a key worker for %(young_person)s.",
+                    name=key_worker.name,
+                    young_person=found.young_person.name,
+                ),
                 "success",
             )
         else:
