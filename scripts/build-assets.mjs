@@ -2,8 +2,8 @@
 // OpenMoji pictures we use. Every output file carries a content hash in its name, so it can be
 // cached for a year; static/dist/manifest.json maps plain names to hashed ones for the app.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, readdirSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import * as sass from "sass";
@@ -66,7 +66,8 @@ const compiled = sass.compile(join(src, "scss", "app.scss"), {
 }).css;
 const css = fontFaces + compiled;
 manifest.files["app.css"] = emit("", "app.css", css);
-manifest.files["app-rtl.css"] = emit("", "app-rtl.css", rtlcss.process(css));
+// Right-to-left readers fetch this instead; the service worker caches it when first used.
+manifest.files["app-rtl.css"] = emit("", "app-rtl.css", rtlcss.process(css), { precache: false });
 
 // JS: small modules, no bundler needed.
 for (const name of readdirSync(join(src, "js"))) {
@@ -84,9 +85,14 @@ for (const [key, code] of Object.entries(pictures)) {
   manifest.pictures[key] = emit("pictures", `${key}.svg`, svg, { precache: false });
 }
 
-// Icons are committed PNGs; they change rarely and are small.
+// Icons are committed files, versioned here like everything else.
+mkdirSync(join(dist, "icons"));
 for (const name of readdirSync(join(root, "static", "icons"))) {
-  manifest.files[`icons/${name}`] = "icons/" + name;
+  const content = readFileSync(join(root, "static", "icons", name));
+  manifest.files[`icons/${name}`] = emit("icons", name, content, {
+    compress: name.endsWith(".svg"),
+    precache: false,
+  });
 }
 
 writeFileSync(join(dist, "manifest.json"), JSON.stringify(manifest, null, 2));

@@ -3,6 +3,7 @@ that is rolled back afterwards. TEST_DATABASE_URL runs the same tests on Postgre
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 
@@ -25,7 +26,10 @@ class CheckedClient(FlaskClient):
     def open(self, *args, **kwargs):
         response = super().open(*args, **kwargs)
         if response.mimetype == "text/html" and response.status_code != 302:
-            check_page(response.get_data(as_text=True), where=f"{args[0] if args else ''}")
+            body = response.get_data()
+            if response.headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
+            check_page(body.decode(), where=f"{args[0] if args else ''}")
         return response
 
     def csrf_token(self, path: str = "/sign-in") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 
 import pytest
@@ -221,3 +222,12 @@ def test_offline_page_holds_nothing_personal(as_user):
     page = as_user("sam").get("/offline").get_data(as_text=True)
     assert "Sam" not in page and "Kim" not in page
     assert "Sign in" in page
+
+
+def test_pages_are_compressed_for_browsers_that_accept_it(client):
+    plain = client.get("/sign-in")
+    packed = client.get("/sign-in", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert len(packed.get_data()) < len(plain.get_data()) / 2
+    assert b"<h1>Sign in</h1>" in gzip.decompress(packed.get_data())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import secrets
 from datetime import timedelta
@@ -162,8 +163,30 @@ def _init_request_hooks(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         elif "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-cache"
-        response.headers.setdefault("Vary", "Cookie")
+        response.vary.add("Cookie")
+        return _compress(response)
+
+
+_COMPRESSIBLE = {"text/html", "application/json", "application/manifest+json", "text/javascript"}
+
+
+def _compress(response):
+    """Gzip pages on the way out: on a poor phone signal every kilobyte counts.
+    (Static files are compressed at build time and served by WhiteNoise.)"""
+    response.vary.add("Accept-Encoding")
+    if (
+        response.mimetype not in _COMPRESSIBLE
+        or response.direct_passthrough
+        or "Content-Encoding" in response.headers
+        or "gzip" not in request.headers.get("Accept-Encoding", "")
+    ):
         return response
+    data = response.get_data()
+    if len(data) < 1024:
+        return response
+    response.set_data(gzip.compress(data, compresslevel=6))
+    response.headers["Content-Encoding"] = "gzip"
+    return response
 
 
 def tel_link(number: str, text: str | None = None) -> Markup:

@@ -1,0 +1,322 @@
+"""Benchmark My Key Worker under gunicorn: page weight, requests per second and latency.
+
+1. Makes a fresh SQLite database in a temporary folder (`flask db upgrade`, `flask demo load`)
+   and starts gunicorn (`wsgi:app`, 2 sync workers, 1 thread each) on a free local port with
+   MKW_ENV=development. The server is always stopped at the end.
+2. Page weight of /sign-in (anonymous) and / (signed in as the young person sam@example.org
+   and as the key worker kim@example.org). First visit: the body bytes as sent (Accept-Encoding:
+   br, gzip; headers not counted) of the HTML and every same-origin file it loads: stylesheets,
+   scripts, images, icons, the web manifest and the CSS url()s the page uses. Fonts: only
+   Atkinson Hyperlegible Next, since OpenDyslexic loads only when that setting is on. Repeat
+   visit: the HTML alone, since /static/dist/ files are `immutable`; the script checks that.
+   The service worker's install downloads are reported apart.
+3. Load: 8 client threads, each with its own connection (and its own sign-in for /), ask for a
+   page as fast as they can for BENCH_SECONDS (default 10) after a 2 s warm-up. Reports
+   requests per second, median and p95 latency and non-200 answers (any makes it exit 1).
+4. Prints a summary and writes the figures to test-artifacts/bench.json.
+
+Client and server share this machine: use the figures to compare runs, not as capacity.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from html.parser import HTMLParser
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PASSWORD = os.environ.get("DEMO_PASSWORD") or "keyworker-demo-2026"
+SECONDS = float(os.environ.get("BENCH_SECONDS") or 10)
+WARM_UP, CLIENTS = 2.0, 8
+UA = "mkw-bench/1"  # the same everywhere: sign-in sessions are tied to the user agent
+HEADERS = {"User-Agent": UA, "Accept-Encoding": "br, gzip"}
+LINK_RELS = {"stylesheet", "icon", "apple-touch-icon", "manifest"}
+
+
+class Page(HTMLParser):
+    """What a page loads, its form inputs, and the classes and attributes it uses."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+        self.inputs: dict[str, str] = {}
+        self.classes: set[str] = set()
+        self.attrs: set[tuple[str, str]] = set()
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        self.classes.update(a.get("class", "").split())
+        self.attrs.update(a.items())
+        if tag == "link" and LINK_RELS & set(a.get("rel", "").lower().split()) and a.get("href"):
+            self.refs.append(a["href"])
+        elif tag in {"script", "img"} and a.get("src"):
+            self.refs.append(a["src"])
+        elif tag == "input" and a.get("name"):
+            self.inputs[a["name"]] = a.get("value", "")
+
+    def matches(self, selector: str) -> bool:
+        """Roughly: true when a selector's classes and [attr] / [attr=value] are in the page."""
+        names = {name for name, _ in self.attrs}
+        for part in selector.split(","):
+            classes = re.findall(r"\.([\w-]+)", part)
+            attrs = re.findall(r"\[([\w-]+)(?:=[\"']?([^\]\"']*)[\"']?)?\]", part)
+            if all(c in self.classes for c in classes) and all(
+                (n, v) in self.attrs if v else n in names for n, v in attrs
+            ):
+                return True
+        return False
+
+
+def css_urls(css: str, page: Page) -> tuple[list[str], list[str]]:
+    """The url()s in the CSS that this page would load, and those it would not."""
+    used, unused = [], []
+    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        for ref in re.findall(r"url\(\s*[\"']?([^\"')]+)", body):
+            if selector.strip() == "@font-face":
+                keep = "atkinson-hyperlegible-next" in ref
+            else:
+                keep = page.matches(selector)
+            if not ref.startswith("data:"):
+                (used if keep else unused).append(ref)
+    return list(dict.fromkeys(used)), sorted(set(unused) - set(used))
+
+
+def wire_get(client: requests.Session, url: str) -> tuple[requests.Response, bytes]:
+    """GET, and the body exactly as it came over the wire (still compressed)."""
+    response = client.get(url, headers=HEADERS, stream=True, allow_redirects=False)
+    return response, response.raw.read(decode_content=False)
+
+
+def page_weight(client: requests.Session, base: str, path: str) -> dict:
+    response, html = wire_get(client, urljoin(base, path))
+    assert response.status_code == 200, f"{path} answered {response.status_code}"
+    page = Page(html.decode())  # the app sends HTML uncompressed (checked below)
+    items, notes, unused_css = {path: len(html)}, [], []
+    queue = [urljoin(base + path, ref) for ref in page.refs]
+    while queue:
+        url = queue.pop(0)
+        name = urlsplit(url).path
+        if urlsplit(url).netloc != urlsplit(base).netloc or name in items:
+            continue
+        sub, body = wire_get(client, url)
+        items[name] = len(body)
+        cache = sub.headers.get("Cache-Control", "no Cache-Control")
+        if sub.status_code != 200:
+            notes.append(f"{name} answered {sub.status_code}")
+        elif name.startswith("/static/") and "immutable" not in cache:
+            notes.append(f"not immutable: {name} ({cache})")
+        if name.endswith(".css") and sub.status_code == 200:
+            css = client.get(url, headers={"User-Agent": UA, "Accept-Encoding": "identity"}).text
+            used, unused = css_urls(css, page)
+            queue += [urljoin(url, ref) for ref in used]
+            unused_css += unused
+    return {
+        "first_visit_bytes": sum(items.values()),
+        "repeat_visit_bytes": len(html),
+        "html_content_encoding": response.headers.get("Content-Encoding", "none"),
+        "html_if_gzipped_bytes": len(gzip.compress(html)),
+        "items": dict(sorted(items.items(), key=lambda kv: -kv[1])),
+        "notes": notes,
+        "css_urls_not_used": unused_css,
+    }
+
+
+def service_worker_bytes(client: requests.Session, base: str, already: dict) -> dict:
+    """What /sw.js downloads when it installs, beyond what the page already fetched."""
+    response, body = wire_get(client, base + "/sw.js")
+    found = re.search(r"const PRECACHE = (\[.*?\]);", body.decode())
+    precache = [*json.loads(found.group(1)), "/offline"] if found else ["/offline"]
+    items = {"/sw.js": len(body)}
+    for path in precache:
+        if path not in already:
+            items[path] = len(wire_get(client, base + path)[1])
+    return {"bytes": sum(items.values()), "items": items}
+
+
+def sign_in(base: str, email: str) -> requests.Session:
+    client = requests.Session()
+    client.headers["User-Agent"] = UA
+    token = Page(client.get(base + "/sign-in").text).inputs["csrf_token"]
+    data = {"csrf_token": token, "email": email, "password": PASSWORD}
+    response = client.post(base + "/sign-in", data=data, allow_redirects=False)
+    if response.status_code != 302 or urlsplit(response.headers["Location"]).path != "/":
+        sys.exit(f"Could not sign in as {email}: {response.status_code} (password? rate limit?)")
+    return client
+
+
+def load(port: int, path: str, cookies: list[dict[str, str]]) -> dict:
+    """One thread per cookie jar asks for `path` until time is up; the warm-up is not kept."""
+    start = time.perf_counter()
+    measure_from, stop = start + WARM_UP, start + WARM_UP + SECONDS
+    latencies, statuses, kept_alive, lock = [], {}, [], threading.Lock()
+
+    def client(jar: dict[str, str]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, codes, reused = [], {}, True
+        while (t0 := time.perf_counter()) < stop:
+            cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+            try:
+                conn.request("GET", path, headers={**HEADERS, "Cookie": cookie})
+                response = conn.getresponse()
+                response.read()
+                status, reused = response.status, reused and not response.will_close
+                for header in response.headers.get_all("Set-Cookie") or []:
+                    jar.update({k: m.value for k, m in SimpleCookie(header).items()})
+            except (OSError, http.client.HTTPException):
+                status = 0  # connection error
+                conn.close()
+            if t0 >= measure_from and (t1 := time.perf_counter()) <= stop:
+                mine.append((t1 - t0) * 1000)
+                codes[status] = codes.get(status, 0) + 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            kept_alive.append(reused)
+            for code, n in codes.items():
+                statuses[code] = statuses.get(code, 0) + n
+
+    threads = [threading.Thread(target=client, args=(dict(jar),)) for jar in cookies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ms = sorted(latencies) or [float("nan")]
+    return {
+        "requests": len(latencies),
+        "requests_per_second": round(len(latencies) / SECONDS, 1),
+        "median_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(ms[round(0.95 * (len(ms) - 1))], 1),
+        "non_200": sum(n for code, n in statuses.items() if code != 200),
+        "statuses": statuses,
+        "keep_alive": all(kept_alive),
+    }
+
+
+def run(args: list[str], env: dict[str, str]) -> None:
+    done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True)  # noqa: S603 - fixed venv tools
+    if done.returncode:
+        sys.exit(f"{' '.join(args[1:])} failed:\n{done.stderr}")
+
+
+def measure(tmp: str) -> dict:
+    env = {**os.environ, "MKW_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
+    run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], env)
+    run([str(BIN / "flask"), "--app", "wsgi", "demo", "load"], env)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603 - the venv's gunicorn, fixed arguments
+        [str(BIN / "gunicorn"), "-w", "2", "-k", "sync", "--threads", "1"]
+        + ["-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,  # its own process group, so it can be stopped whole
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not _answers(base + "/sign-in"):
+            if server.poll() is not None or time.monotonic() > deadline:
+                sys.exit(f"gunicorn did not start (exit code {server.poll()})")
+            time.sleep(0.2)
+        anonymous = requests.Session()
+        anonymous.headers["User-Agent"] = UA
+        weights = {"sign-in, anonymous": page_weight(anonymous, base, "/sign-in")}
+        for who, email in [("young person", "sam@example.org"), ("key worker", "kim@example.org")]:
+            weights[f"home, {who}"] = page_weight(sign_in(base, email), base, "/")
+        sw = service_worker_bytes(anonymous, base, weights["sign-in, anonymous"]["items"])
+        jars = [sign_in(base, "sam@example.org").cookies.get_dict() for _ in range(CLIENTS)]
+        loads = {
+            "/sign-in, anonymous": load(port, "/sign-in", [{}] * CLIENTS),
+            "/, signed in as sam": load(port, "/", jars),
+        }
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    return {"page_weight": weights, "service_worker_install": sw, "load": loads}
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.ConnectionError:
+        return False
+
+
+def kb(n: float) -> str:
+    return f"{n / 1000:.1f} kB"
+
+
+def report(results: dict) -> None:
+    weights, sw, loads = results["page_weight"], results["service_worker_install"], results["load"]
+    print("\nPAGE WEIGHT: response bodies as sent (br/gzip), headers not counted; 1 kB = 1000 B.")
+    print("Fonts: Atkinson Hyperlegible Next only; OpenDyslexic loads only when it is chosen.")
+    for name, w in weights.items():
+        first, repeat = kb(w["first_visit_bytes"]), kb(w["repeat_visit_bytes"])
+        print(f"\n{name}: first visit {first}, repeat visit (HTML only) {repeat}")
+        encoding, gzipped = w["html_content_encoding"], kb(w["html_if_gzipped_bytes"])
+        print(f"  HTML sent with Content-Encoding: {encoding} (gzip would make it {gzipped})")
+        for item, size in list(w["items"].items())[:5]:
+            print(f"  {kb(size):>9}  {item}")
+        for note in w["notes"]:
+            print(f"  ! {note}")
+    unused = sorted({u for w in weights.values() for u in w["css_urls_not_used"]})
+    print("\nCSS url()s none of these pages uses (not counted):")
+    print("".join(f"  {u}\n" for u in unused) or "  none")
+    print(f"Service worker install after the first page (not counted above): {kb(sw['bytes'])}")
+    for item, size in sw["items"].items():
+        print(f"  {kb(size):>9}  {item}")
+
+    print(f"\nLOAD: {CLIENTS} client threads for {SECONDS:g} s after a {WARM_UP:g} s warm-up,")
+    print(f"gunicorn with 2 sync workers; client and server share {os.cpu_count()} CPUs.")
+    if not all(r["keep_alive"] for r in loads.values()):
+        print("The sync workers close the connection after each response (no keep-alive).")
+
+    print("\nSUMMARY")
+    for name, w in weights.items():
+        first, repeat = kb(w["first_visit_bytes"]), kb(w["repeat_visit_bytes"])
+        print(f"  {name:20} first visit {first:>8}   repeat visit {repeat:>8}")
+    for name, r in loads.items():
+        rps, median, p95 = r["requests_per_second"], r["median_ms"], r["p95_ms"]
+        print(f"  {name:20} {rps:6.1f} req/s   median {median:5.1f} ms   p95 {p95:5.1f} ms", end="")
+        print(f"   non-200: {r['non_200']} of {r['requests']}")
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="mkw-bench-") as tmp:
+        results = measure(tmp)
+    report(results)
+    out = ROOT / "test-artifacts" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nWritten to {out.relative_to(ROOT)}")
+    failures = sum(r["non_200"] for r in results["load"].values())
+    if failures or not all(r["requests"] for r in results["load"].values()):
+        print(f"FAILED: {failures} responses were not 200 OK, or none came.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""Every page each role can reach, at 320 px and 1280 px, has no axe-core 4.x violations
+(WCAG 2.0/2.1/2.2 A and AA, best practice, target size; AAA contrast in easy read),
+no sideways scrolling at 320 px, and the page structure every page must have."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser.axe import report, rules_run, run_axe
+from tests.browser.conftest import ARTIFACTS, set_viewport, sign_in
+from tests.structure import check_page
+
+ROLES = {
+    "anonymous": None,
+    "young_person": "sam@example.org",
+    "carer": "alex@example.org",
+    "carer_urdu": "nadia@example.org",
+    "key_worker": "kim@example.org",
+    "manager": "morgan@example.org",
+    "reviewer": "robin@example.org",
+}
+WIDTHS = [320, 1280]
+SKIP = ("/sign-out", "/static/", "/sw.js", "/manifest.webmanifest")
+MAX_PAGES = 40
+
+
+def _links(browser, base: str) -> list[str]:
+    found = []
+    for a in browser.find_elements(By.CSS_SELECTOR, "a[href]"):
+        href = urljoin(browser.current_url, a.get_attribute("href"))
+        parts = urlsplit(href)
+        if href.startswith(base) and not parts.path.startswith(SKIP):
+            found.append(base + parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+def crawl(browser, base: str) -> list[str]:
+    seen, queue, pages = set(), deque([base + "/"]), []
+    while queue and len(pages) < MAX_PAGES:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        browser.get(url)
+        pages.append(browser.current_url)
+        queue.extend(u for u in _links(browser, base) if u not in seen)
+    return list(dict.fromkeys(pages))
+
+
+def check_current_page(browser, where: str, width: int) -> list[str]:
+    problems = []
+    check_page(browser.page_source, where)
+    easy_read = "mkw-easy-read" in (
+        browser.find_element(By.TAG_NAME, "html").get_attribute("class") or ""
+    )
+    results = run_axe(browser, aaa_contrast=easy_read)
+    assert "target-size" in rules_run(results), "target-size did not run"
+    if easy_read:
+        assert "color-contrast-enhanced" in rules_run(results), "AAA contrast did not run"
+    if results["violations"]:
+        problems.append(report(results, where))
+    scroll = browser.execute_script("return document.documentElement.scrollWidth")
+    if width == 320 and scroll > 320:
+        problems.append(f"sideways scrolling at 320 px ({scroll} px wide) at {where}")
+    return problems
+
+
+def _shot(browser, name: str) -> None:
+    folder = ARTIFACTS / "screens"
+    folder.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(folder / (re.sub(r"[^\w.-]+", "_", name) + ".png")))
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_reachable_page_passes_axe(driver, live_server, role):
+    sign_in(driver, live_server, ROLES[role])
+    set_viewport(driver, 1280)
+    pages = crawl(driver, live_server)
+    assert len(pages) >= 4, pages
+    problems = []
+    for width in WIDTHS:
+        set_viewport(driver, width)
+        for url in pages:
+            driver.get(url)
+            where = f"{role} {width}px {urlsplit(url).path}"
+            problems += check_current_page(driver, where, width)
+            _shot(driver, where)
+    assert not problems, "\n" + "\n".join(problems)
+
+
+def test_form_errors_pass_axe(driver, live_server):
+    """Error states are pages too: the sign-in and settings forms with errors."""
+    problems = []
+    sign_in(driver, live_server, None)
+    for width in WIDTHS:
+        set_viewport(driver, width)
+        driver.get(live_server + "/sign-in")
+        driver.find_element(By.ID, "email").send_keys("not an email")
+        driver.find_element(By.CSS_SELECTOR, "#main-form button[type=submit]").click()
+        WebDriverWait(driver, 10).until(lambda d: d.title.startswith("Error:"))
+        # Focus moves to the error summary so it is read out first.
+        focused = driver.switch_to.active_element.get_attribute("class")
+        assert "nhsuk-error-summary" in focused
+        problems += check_current_page(driver, f"sign-in errors {width}px", width)
+        _shot(driver, f"errors sign-in {width}")
+    sign_in(driver, live_server, "morgan@example.org")
+    driver.get(live_server + "/staff/invite")
+    driver.find_element(By.CSS_SELECTOR, "#main-form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: d.title.startswith("Error:"))
+    problems += check_current_page(driver, "invite errors", 1280)
+    assert not problems, "\n" + "\n".join(problems)
+
+
+def test_other_settings_pass_axe(driver, live_server):
+    """High contrast, the largest text, standard layout and the dyslexia font."""
+    sign_in(driver, live_server, "chris@example.org")
+    driver.get(live_server + "/settings/")
+    for value in ("standard", "largest", "high_contrast"):
+        driver.find_element(By.CSS_SELECTOR, f"input[value={value}]").click()
+    for name in ("dyslexia_font",):
+        driver.find_element(By.CSS_SELECTOR, f"input[name={name}][value=yes]").click()
+    driver.find_element(By.CSS_SELECTOR, "#main-form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(
+        lambda d: "/settings/" in d.current_url and "saved" in d.page_source
+    )
+    classes = driver.find_element(By.TAG_NAME, "html").get_attribute("class")
+    assert "mkw-high-contrast" in classes and "mkw-text-largest" in classes
+    problems = []
+    for width in WIDTHS:
+        set_viewport(driver, width)
+        for path in ("/", "/settings/", "/get-help"):
+            driver.get(live_server + path)
+            problems += check_current_page(driver, f"chris settings {width}px {path}", width)
+            _shot(driver, f"settings-high-contrast {width} {path}")
+    assert not problems, "\n" + "\n".join(problems)
+
+
+def test_skip_link_and_keyboard(driver, live_server):
+    sign_in(driver, live_server, "sam@example.org")
+    set_viewport(driver, 320)
+    driver.get(live_server + "/")
+    body = driver.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    first = driver.switch_to.active_element
+    assert first.get_attribute("class") == "nhsuk-skip-link"
+    first.send_keys(Keys.ENTER)
+    assert driver.execute_script("return location.hash") == "#maincontent"
+
+
+def test_read_aloud_buttons_appear_only_when_on(driver, live_server):
+    sign_in(driver, live_server, "sam@example.org")
+    driver.get(live_server + "/get-help")
+    buttons = driver.find_elements(By.CSS_SELECTOR, ".mkw-read-aloud button")
+    has_speech = driver.execute_script("return 'speechSynthesis' in window")
+    if has_speech:
+        assert len(buttons) == len(driver.find_elements(By.CSS_SELECTOR, "[data-read-aloud]"))
+        size = buttons[0].size
+        assert size["height"] >= 44 and size["width"] >= 44
+        buttons[0].click()
+        labels = [b.text for b in driver.find_elements(By.CSS_SELECTOR, ".mkw-read-aloud button")]
+        assert "Stop reading" in labels
+    sign_in(driver, live_server, "kim@example.org")  # staff default: read aloud is on too
+    driver.get(live_server + "/settings/")
+    driver.find_element(By.CSS_SELECTOR, "input[name=read_aloud][value=no]").click()
+    driver.find_element(By.CSS_SELECTOR, "#main-form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: "saved" in d.page_source)
+    driver.get(live_server + "/get-help")
+    assert driver.find_elements(By.CSS_SELECTOR, ".mkw-read-aloud button") == []
+
+
+def test_service_worker_installs_and_offline_page_is_cached(driver, live_server):
+    sign_in(driver, live_server, None)
+    driver.get(live_server + "/get-help")
+    state = driver.execute_async_script(
+        """const done = arguments[arguments.length - 1];
+        navigator.serviceWorker.ready
+          .then(() => caches.keys())
+          .then(async (keys) => {
+            const cache = await caches.open(keys[0]);
+            const offline = await cache.match('/offline');
+            const requests = (await cache.keys()).map((r) => new URL(r.url).pathname);
+            done({keys, offline: !!offline, requests});
+          })
+          .catch((e) => done({error: String(e)}));"""
+    )
+    assert state.get("offline") is True, state
+    assert all(p.startswith("/static/dist/") or p == "/offline" for p in state["requests"])
+
+
+def test_the_harness_catches_violations(driver, live_server):
+    """The check can fail: a page with known problems must be reported."""
+    driver.get(live_server + "/get-help")
+    driver.execute_script(
+        "const main = document.querySelector('main');"
+        "main.insertAdjacentHTML('beforeend', '<img src=\"/static/icons/favicon.svg\">"
+        '<p id="grey">low contrast</p>\');'
+        "const grey = document.getElementById('grey');"  # the CSP forbids inline style="…"
+        "grey.style.color = '#777'; grey.style.background = '#888';"
+    )
+    ids = {v["id"] for v in run_axe(driver, aaa_contrast=True)["violations"]}
+    assert {"image-alt", "color-contrast"} <= ids
