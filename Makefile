@@ -35,7 +35,7 @@ translations: $(VENV)/.installed ## Extract strings, update the .po files and bu
 	$(VENV)/bin/pybabel compile -d translations
 
 compile-translations: $(VENV)/.installed
-	@$(VENV)/bin/pybabel compile -q -d translations
+	$(VENV)/bin/pybabel compile -d translations
 
 db: install compile-translations ## Run the database migrations (SQLite under instance/ unless DATABASE_URL is set)
 	$(FLASK) db upgrade

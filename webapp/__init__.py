@@ -192,7 +192,7 @@ def _compress(response):
 def tel_link(number: str, text: str | None = None) -> Markup:
     """A phone number people can tap to call."""
     digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
-    return Markup('<a href="tel:{}">{}</a>').format(digits, text or number)
+    return Markup('<a href="tel:{}" dir="ltr">{}</a>').format(digits, text or number)
 
 
 def _init_templates(app: Flask) -> None:
