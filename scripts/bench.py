@@ -243,11 +243,16 @@ def measure(tmp: str) -> dict:
         weights = {"sign-in, anonymous": page_weight(anonymous, base, "/sign-in")}
         for who, email in [("young person", "sam@example.org"), ("key worker", "kim@example.org")]:
             weights[f"home, {who}"] = page_weight(sign_in(base, email), base, "/")
+        # The plan's busiest section for the demo plan: 8 pictures in easy read.
+        weights["plan section, sam"] = page_weight(
+            sign_in(base, "sam@example.org"), base, PLAN_SECTION
+        )
         sw = service_worker_bytes(anonymous, base, weights["sign-in, anonymous"]["items"])
         jars = [sign_in(base, "sam@example.org").cookies.get_dict() for _ in range(CLIENTS)]
         loads = {
             "/sign-in, anonymous": load(port, "/sign-in", [{}] * CLIENTS),
             "/, signed in as sam": load(port, "/", jars),
+            "plan section, sam": load(port, PLAN_SECTION, jars),
         }
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -256,6 +261,9 @@ def measure(tmp: str) -> dict:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
     return {"page_weight": weights, "service_worker_install": sw, "load": loads}
+
+
+PLAN_SECTION = "/cases/1/plan/about-me"
 
 
 def _answers(url: str) -> bool:

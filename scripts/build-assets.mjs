@@ -74,10 +74,20 @@ for (const name of readdirSync(join(src, "js"))) {
   manifest.files[name] = emit("", name, readFileSync(join(src, "js", name)));
 }
 
-// Pictures: OpenMoji colour SVGs, named by our own keys.
+// Pictures: OpenMoji colour SVGs, named by our own keys, with OpenMoji's own words for each
+// (used by the key workers' picture search).
 const pictures = JSON.parse(readFileSync(join(src, "pictures.json"), "utf8"));
+const openmoji = new Map(
+  JSON.parse(readFileSync(join(nm, "openmoji", "data", "openmoji.json"), "utf8")).map((e) => [e.hexcode, e]),
+);
+manifest.picture_words = {};
 for (const [key, code] of Object.entries(pictures)) {
   if (key.startsWith("_")) continue;
+  const entry = openmoji.get(code);
+  if (!entry) throw new Error(`pictures.json: ${key} -> ${code} is not an OpenMoji hexcode`);
+  manifest.picture_words[key] = [key.replaceAll("-", " "), entry.annotation, entry.tags, entry.openmoji_tags]
+    .filter(Boolean)
+    .join(", ");
   const svg = readFileSync(join(nm, "openmoji", "color", "svg", `${code}.svg`), "utf8")
     .replace(/<!--[\s\S]*?-->/g, "")
     .replace(/\s+id="[^"]*"/g, "")

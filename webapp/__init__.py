@@ -34,7 +34,7 @@ def create_app(overrides: dict | None = None) -> Flask:
             [FileSystemLoader(str(ROOT / "templates")), PackageLoader("nhsuk_frontend_jinja")]
         ),
         "autoescape": True,
-        "extensions": ["jinja2.ext.i18n"],
+        "extensions": ["jinja2.ext.i18n", "jinja2.ext.do"],
     }
 
     db.init_app(app)
@@ -189,6 +189,13 @@ def _compress(response):
     return response
 
 
+def long_date(value) -> str:
+    """Dates in full, as easy read asks: "Tuesday 3 March 2026" (in the person's language)."""
+    from flask_babel import format_date
+
+    return format_date(value, "EEEE d MMMM y")
+
+
 def tel_link(number: str, text: str | None = None) -> Markup:
     """A phone number people can tap to call."""
     digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
@@ -201,4 +208,8 @@ def _init_templates(app: Flask) -> None:
 
     app.jinja_env.globals.update(asset_url=asset_url, picture_url=picture_url)
     app.jinja_env.filters["tel_link"] = tel_link
+    app.jinja_env.filters["long_date"] = long_date
+    from .labels import template_globals
+
+    app.jinja_env.globals.update(template_globals())
     app.context_processor(layout_context)

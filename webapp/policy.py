@@ -6,12 +6,13 @@ Wrong audience or someone else's object: 404, so nothing reveals that a page or 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user
 
-from .models import Case, Role, Team, User
+from .models import Case, CaseStatus, Role, Team, User
 
 ACCESS_ATTR = "mkw_access"
 FAMILY = frozenset({Role.YOUNG_PERSON, Role.CARER})
@@ -92,6 +93,46 @@ def can_invite_to_case(user: User, case: Case) -> bool:
     if user.role is Role.KEY_WORKER:
         return can_see_case(user, case)
     return can_assign_key_workers(user, case)
+
+
+# The plan ---------------------------------------------------------------------------------
+
+ADULT_DECIDES_AGE = 16
+
+
+def young_person_decides(case: Case, today: date) -> bool:
+    """At 16 or over the young person decides what their carers see and agrees for themselves."""
+    age = case.young_person.age_on(today)
+    return age is None or age >= ADULT_DECIDES_AGE
+
+
+def can_edit_plan(user: User, case: Case) -> bool:
+    if user.role is Role.KEY_WORKER:
+        return any(k.user_id == user.id for k in case.key_workers)
+    return user.role is Role.MANAGER and user.team_id == case.team_id
+
+
+def can_suggest_for_plan(user: User, case: Case) -> bool:
+    return user.role in FAMILY and can_see_case(user, case) and case.status is not CaseStatus.CLOSED
+
+
+def can_agree_for_family(user: User, case: Case, today: date) -> bool:
+    """The young person agrees; a carer agrees for them only while they are under 16."""
+    if not can_see_case(user, case) or case.status is CaseStatus.CLOSED:
+        return False
+    if user.role is Role.YOUNG_PERSON:
+        return True
+    return user.role is Role.CARER and not young_person_decides(case, today)
+
+
+def can_keep_private(user: User, case: Case, today: date) -> bool:
+    return user.role is Role.YOUNG_PERSON and young_person_decides(case, today)
+
+
+def can_see_person(user: User, person: User, case: Case) -> bool:
+    """Staff who may see a case may see (and record the needs of) its young person and carers."""
+    people = {case.young_person_id, *(c.user_id for c in case.carers)}
+    return user.role in STAFF and can_see_case(user, case) and person.id in people
 
 
 def case_or_404(user: User, case: Case | None) -> Case:

@@ -206,3 +206,20 @@ def test_the_harness_catches_violations(driver, live_server):
     )
     ids = {v["id"] for v in run_axe(driver, aaa_contrast=True)["violations"]}
     assert {"image-alt", "color-contrast"} <= ids
+
+
+def test_one_page_summary_fits_on_one_a4_page(driver, live_server):
+    """Printed from Chromium on A4, the summary for the demo plan is one page, with no menus."""
+    import base64
+
+    sign_in(driver, live_server, "kim@example.org")
+    set_viewport(driver, 1280)
+    driver.get(live_server + "/cases/1/plan/print")
+    pdf = driver.execute_cdp_cmd(
+        "Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True}
+    )
+    data = base64.b64decode(pdf["data"])
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "print-summary.pdf").write_bytes(data)
+    pages = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
+    assert pages == 1, f"the one-page summary printed on {pages} pages"

@@ -13,8 +13,32 @@ from .people import (
     TextSize,
     User,
 )
+from .plans import (
+    SECTION_PARTS,
+    ActionStatus,
+    CommunicationNeeds,
+    Part,
+    Plan,
+    PlanItem,
+    PlanSuggestion,
+    PlanVersion,
+    Section,
+    SuggestionStatus,
+    Words,
+)
 
 __all__ = [
+    "SECTION_PARTS",
+    "ActionStatus",
+    "CommunicationNeeds",
+    "Part",
+    "Plan",
+    "PlanItem",
+    "PlanSuggestion",
+    "PlanVersion",
+    "Section",
+    "SuggestionStatus",
+    "Words",
     "Base",
     "Case",
     "CaseCarer",

@@ -20,6 +20,7 @@ from ..models import (
     User,
     utcnow,
 )
+from . import demo_plans
 from .accounts import create_user
 
 DEFAULT_PASSWORD = "keyworker-demo-2026"  # noqa: S105 - documented demo password
@@ -84,6 +85,8 @@ def load() -> None:
             language=language,
         )
 
+    made: dict[str, Case] = {}
+
     def case(young, rating, status, carer, key_worker, kw_role, closed=False):
         c = Case(
             young_person_id=people[young].id,
@@ -96,6 +99,7 @@ def load() -> None:
         c.carers.append(CaseCarer(user_id=people[carer].id, relationship_to_young_person="parent"))
         c.key_workers.append(CaseKeyWorker(user_id=people[key_worker].id, role=kw_role))
         db.session.add(c)
+        made[young] = c
 
     case("sam", DsrRating.AMBER, CaseStatus.ACTIVE, "alex", "kim", KeyWorkerRole.SENIOR)
     case("priya", DsrRating.RED, CaseStatus.ACTIVE, "nadia", "lee", KeyWorkerRole.ASSISTANT)
@@ -108,6 +112,8 @@ def load() -> None:
         KeyWorkerRole.SENIOR,
         closed=True,
     )
+    db.session.flush()
+    demo_plans.load(made, people)
     db.session.commit()
 
 

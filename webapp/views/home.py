@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import policy
 from ..models import Role
-from ..services import cases
+from ..services import cases, communication, plans
 
 bp = Blueprint("home", __name__)
+
+
+def _caseload_flags(found) -> dict:
+    """What a caseload shows beside each young person: communication needs, late actions."""
+    return {
+        "needs": communication.needs_for([c.young_person_id for c in found]),
+        "overdue": plans.overdue_counts([c.id for c in found], date.today()),
+    }
 
 
 @bp.route("/")
@@ -22,11 +32,23 @@ def index():
         case = cases.case_for_family_member(current_user)
         return render_template("home/family.html", case=case)
     if role is Role.KEY_WORKER:
-        return render_template("home/key_worker.html", cases=cases.caseload(current_user))
+        found = cases.caseload(current_user)
+        return render_template("home/key_worker.html", cases=found, **_caseload_flags(found))
     if role is Role.MANAGER:
+        found = cases.team_cases(current_user.team_id)
         return render_template(
             "home/manager.html",
-            cases=cases.team_cases(current_user.team_id),
+            cases=found,
             team=cases.team_by_id(current_user.team_id),
+            **_caseload_flags(found),
         )
     return render_template("home/reviewer.html")
+
+
+@bp.route("/my-plan")
+@policy.allow(policy.FAMILY)
+def my_plan():
+    case = cases.case_for_family_member(current_user)
+    if case is None:
+        return redirect(url_for("home.index"))
+    return redirect(url_for("plan.contents", case_id=case.id))

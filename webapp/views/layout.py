@@ -12,11 +12,22 @@ from markupsafe import Markup, escape
 from .. import i18n
 from ..models import Colours, Layout, Preferences, Role, TextSize
 
+VIEWS = {"easy-read": Layout.EASY_READ, "standard": Layout.STANDARD}
+
+
+def chosen_layout(prefs: Preferences | None) -> Layout:
+    """The person's setting, unless this page was asked for in the other layout (?view=)."""
+    asked = VIEWS.get(request.args.get("view", ""))
+    if asked is not None:
+        return asked
+    return prefs.layout if prefs is not None else Layout.STANDARD
+
 
 def html_classes(prefs: Preferences | None) -> str:
+    layout = chosen_layout(prefs)
+    classes = ["mkw-easy-read" if layout is Layout.EASY_READ else "mkw-standard"]
     if prefs is None:
-        return "mkw-standard"
-    classes = ["mkw-easy-read" if prefs.layout is Layout.EASY_READ else "mkw-standard"]
+        return classes[0]
     if prefs.text_size is TextSize.LARGE:
         classes.append("mkw-text-large")
     elif prefs.text_size is TextSize.LARGEST:
@@ -34,13 +45,16 @@ def html_classes(prefs: Preferences | None) -> str:
     return " ".join(classes)
 
 
-def _nav_item(endpoint: str, text: str, classes: str | None = None) -> dict:
+def _nav_item(endpoint: str, text: str, classes: str | None = None, area: str = "") -> dict:
     href = url_for(endpoint)
-    return {"href": href, "text": text, "current": request.path == href, "classes": classes}
+    current = request.path == href or (area and request.blueprint == area)
+    return {"href": href, "text": text, "current": bool(current), "classes": classes}
 
 
 def _navigation(signed_in: bool) -> list[dict]:
     items = [_nav_item("home.index", _("Home"))]
+    if signed_in and current_user.role.is_family:
+        items.append(_nav_item("home.my_plan", _("My plan"), area="plan"))
     if signed_in:
         if current_user.role is Role.MANAGER:
             items.append(_nav_item("staff.invite", _("Invite someone")))
@@ -85,6 +99,7 @@ def layout_context() -> dict:
             "lang": str(get_locale()),
             "dir": i18n.text_direction(),
             "html_classes": html_classes(prefs),
+            "easy_read": chosen_layout(prefs) is Layout.EASY_READ,
             "csp_nonce": getattr(g, "csp_nonce", ""),
             "navigation": _navigation(signed_in) if request.endpoint else [],
             "account": _account(signed_in) if request.endpoint else None,

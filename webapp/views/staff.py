@@ -9,7 +9,7 @@ from flask_login import current_user
 from .. import notify, policy
 from ..forms.staff import AssignKeyWorkerForm, InviteForm
 from ..models import DsrRating, KeyWorkerRole, Role
-from ..services import accounts, cases
+from ..services import accounts, cases, communication
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -25,7 +25,16 @@ def case(case_id: int):
     form = None
     if policy.can_assign_key_workers(current_user, found):
         form = _assign_form(found)
-    return render_template("staff/case.html", case=found, form=form)
+    return render_template("staff/case.html", **_case_context(found), form=form)
+
+
+def _case_context(found) -> dict:
+    people = [found.young_person_id, *(c.user_id for c in found.carers)]
+    return {
+        "case": found,
+        "needs": communication.needs_for(people),
+        "can_edit_plan": policy.can_edit_plan(current_user, found),
+    }
 
 
 def _assign_form(found, formdata=None):
@@ -56,7 +65,9 @@ def assign_key_worker(case_id: int):
         else:
             flash(_("Nothing changed: %(name)s already has that role.", name=key_worker.name))
         return redirect(url_for("staff.case", case_id=found.id))
-    return render_template("staff/case.html", case=found, form=form, form_errors=True), 400
+    return render_template(
+        "staff/case.html", **_case_context(found), form=form, form_errors=True
+    ), 400
 
 
 @bp.route("/cases/<int:case_id>/key-workers/<int:user_id>/remove", methods=["POST"])

@@ -62,3 +62,9 @@ if (speech && root.classList.contains("mkw-read-aloud-on")) {
     chunk.append(controls);
   });
 }
+
+// Print button on the one-page summary (hidden without JavaScript: use the browser's menu).
+document.querySelectorAll("[data-print]").forEach((button) => {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+});
