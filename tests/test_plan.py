@@ -440,3 +440,11 @@ def test_caseload_shows_overdue_actions_and_needs(app, as_user):
     kim = as_user("kim")
     kim.post_form(f"/staff/cases/{SAM}/people/1/communication", {"easy_read": "y"})
     assert "Has communication needs" in _page(kim, "/")
+
+
+def test_a_recorded_language_becomes_the_persons_language(as_user):
+    kim = as_user("kim")
+    kim.post_form(f"/staff/cases/{SAM}/people/4/communication", {"language": "Urdu"})
+    assert 'dir="rtl"' in _page(as_user("alex"), "/")
+    kim.post_form(f"/staff/cases/{SAM}/people/1/communication", {"language": "Polish"})
+    assert 'lang="en"' in _page(as_user("sam"), "/")  # not a language the app has yet

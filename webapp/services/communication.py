@@ -17,6 +17,17 @@ def needs_for(user_ids: list[int]) -> dict[int, CommunicationNeeds]:
     return {row.user_id: row for row in rows if row.any}
 
 
+def _app_language(named: str | None) -> str | None:
+    """"Urdu" or "ur" -> "ur" when the app speaks it; None for languages it does not."""
+    from ..i18n import LANGUAGE_NAMES
+
+    wanted = (named or "").strip().lower()
+    for code, name in LANGUAGE_NAMES.items():
+        if wanted and (wanted == code or wanted in name.lower()):
+            return code
+    return None
+
+
 def record(person: User, by: User, **values) -> CommunicationNeeds:
     """Record the needs and act on them: they become the person's starting settings."""
     needs = db.session.get(CommunicationNeeds, person.id)
@@ -34,5 +45,8 @@ def record(person: User, by: User, **values) -> CommunicationNeeds:
         prefs.text_size = TextSize.LARGE
     if needs.read_aloud:
         prefs.read_aloud = True
+    language = _app_language(needs.language)
+    if language:
+        prefs.language = language
     db.session.commit()
     return needs
