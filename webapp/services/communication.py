@@ -18,7 +18,7 @@ def needs_for(user_ids: list[int]) -> dict[int, CommunicationNeeds]:
 
 
 def _app_language(named: str | None) -> str | None:
-    """"Urdu" or "ur" -> "ur" when the app speaks it; None for languages it does not."""
+    """ "Urdu" or "ur" -> "ur" when the app speaks it; None for languages it does not."""
     from ..i18n import LANGUAGE_NAMES
 
     wanted = (named or "").strip().lower()
