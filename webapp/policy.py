@@ -12,7 +12,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from .models import Case, CaseStatus, Role, Team, User
+from .models import Case, CaseStatus, JournalEntry, Role, Team, User
 
 ACCESS_ATTR = "mkw_access"
 FAMILY = frozenset({Role.YOUNG_PERSON, Role.CARER})
@@ -133,6 +133,19 @@ def can_see_person(user: User, person: User, case: Case) -> bool:
     """Staff who may see a case may see (and record the needs of) its young person and carers."""
     people = {case.young_person_id, *(c.user_id for c in case.carers)}
     return user.role in STAFF and can_see_case(user, case) and person.id in people
+
+
+# What matters to me ------------------------------------------------------------------------
+
+
+def can_see_entry(user: User, entry: JournalEntry, case: Case) -> bool:
+    """The author always; the case's staff only when the author shared it. Carers never see a
+    young person's entries, and young people never see a carer's."""
+    if entry.case_id != case.id:
+        return False
+    if entry.author_id == user.id:
+        return True
+    return entry.shared and user.role in STAFF and can_see_case(user, case)
 
 
 def case_or_404(user: User, case: Case | None) -> Case:

@@ -223,3 +223,20 @@ def test_one_page_summary_fits_on_one_a4_page(driver, live_server):
     (ARTIFACTS / "print-summary.pdf").write_bytes(data)
     pages = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
     assert pages == 1, f"the one-page summary printed on {pages} pages"
+
+
+def test_check_in_pages_pass_axe(driver, live_server):
+    """The red help page and the check-in error state, in easy read and standard."""
+    sign_in(driver, live_server, "sam@example.org")
+    problems = []
+    for width in WIDTHS:
+        set_viewport(driver, width)
+        driver.get(live_server + "/journal/")
+        driver.find_element(By.CSS_SELECTOR, "button[value=red]").click()
+        WebDriverWait(driver, 10).until(lambda d: "/journal/entries/" in d.current_url)
+        assert "Tell my key worker now" in driver.page_source
+        for view in ("", "?view=standard"):
+            driver.get(driver.current_url.split("?")[0] + view)
+            problems += check_current_page(driver, f"red help {width}px {view}", width)
+            _shot(driver, f"journal red {width} {view}")
+    assert not problems, "\n" + "\n".join(problems)

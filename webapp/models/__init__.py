@@ -2,6 +2,7 @@
 
 from .base import Base, utcnow
 from .cases import Case, CaseCarer, CaseKeyWorker, CaseStatus, DsrRating, KeyWorkerRole, Team
+from .journal import TAGS, Feeling, JournalEntry
 from .people import (
     Colours,
     Invitation,
@@ -28,6 +29,9 @@ from .plans import (
 )
 
 __all__ = [
+    "TAGS",
+    "Feeling",
+    "JournalEntry",
     "SECTION_PARTS",
     "ActionStatus",
     "CommunicationNeeds",

@@ -9,6 +9,8 @@ from ..extensions import db
 from ..models import (
     ActionStatus,
     Case,
+    Feeling,
+    JournalEntry,
     Part,
     Plan,
     PlanItem,
@@ -154,6 +156,29 @@ def add_plan(case: Case, family: User, key_worker: User, items: list[PlanItem],
     return plan
 
 
+def load_journal(cases: dict[str, Case], people: dict[str, User]) -> None:
+    """Some check-ins over the last weeks: most private, a few shared."""
+    now = utcnow()
+    rows = [
+        ("sam", Feeling.GREEN, 20, "Good walk with the dog.", "family", False, False),
+        ("sam", Feeling.AMBER, 9, "College was loud today.", "school feelings", True, True),
+        ("sam", Feeling.GREEN, 3, None, "sleep", False, False),
+        ("sam", Feeling.GREEN, 1, "Football was fun.", "friends", False, False),
+        ("alex", Feeling.AMBER, 2, "Sam did not eat tea again.", "food home", True, False),
+        ("priya", Feeling.RED, 4, "Too much noise at school.", "school", True, True),
+    ]
+    for name, feeling, days, words, tags, shared, talk in rows:
+        when = now - timedelta(days=days)
+        case = cases["priya" if name == "priya" else "sam"]
+        db.session.add(
+            JournalEntry(
+                author_id=people[name].id, case_id=case.id, feeling=feeling, words=words,
+                tags=tags, shared=shared, shared_at=when if shared else None, talk=talk,
+                client_key=uuid.uuid4().hex, created_at=when,
+            )
+        )  # fmt: skip
+
+
 def load(cases: dict[str, Case], people: dict[str, User]) -> None:
     sam_items = _items(SAM, SAM_PEOPLE, SAM_ACTIONS)
     private = _item(
@@ -185,3 +210,4 @@ def load(cases: dict[str, Case], people: dict[str, User]) -> None:
             ]
         ),
     )
+    load_journal(cases, people)

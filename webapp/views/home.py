@@ -8,8 +8,8 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import policy
-from ..models import Role
-from ..services import cases, communication, plans
+from ..models import Role, utcnow
+from ..services import cases, communication, journal, plans
 
 bp = Blueprint("home", __name__)
 
@@ -19,6 +19,9 @@ def _caseload_flags(found) -> dict:
     return {
         "needs": communication.needs_for([c.young_person_id for c in found]),
         "overdue": plans.overdue_counts([c.id for c in found], date.today()),
+        "attention": journal.attention_counts(
+            [c.id for c in found], utcnow() - journal.ATTENTION_PERIOD
+        ),
     }
 
 

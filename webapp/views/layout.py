@@ -55,6 +55,7 @@ def _navigation(signed_in: bool) -> list[dict]:
     items = [_nav_item("home.index", _("Home"))]
     if signed_in and current_user.role.is_family:
         items.append(_nav_item("home.my_plan", _("My plan"), area="plan"))
+        items.append(_nav_item("journal.index", _("What matters to me"), area="journal"))
     if signed_in:
         if current_user.role is Role.MANAGER:
             items.append(_nav_item("staff.invite", _("Invite someone")))
@@ -100,6 +101,8 @@ def layout_context() -> dict:
             "dir": i18n.text_direction(),
             "html_classes": html_classes(prefs),
             "easy_read": chosen_layout(prefs) is Layout.EASY_READ,
+            # Every signed-in page can switch layout for itself, in the same place.
+            "show_view_toggle": signed_in and request.method == "GET" and bool(request.endpoint),
             "csp_nonce": getattr(g, "csp_nonce", ""),
             "navigation": _navigation(signed_in) if request.endpoint else [],
             "account": _account(signed_in) if request.endpoint else None,

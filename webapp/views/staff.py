@@ -8,8 +8,9 @@ from flask_login import current_user
 
 from .. import notify, policy
 from ..forms.staff import AssignKeyWorkerForm, InviteForm
-from ..models import DsrRating, KeyWorkerRole, Role
-from ..services import accounts, cases, communication
+from ..models import DsrRating, KeyWorkerRole, Role, utcnow
+from ..services import accounts, cases, communication, journal
+from ..services.journal import ATTENTION_PERIOD
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -34,6 +35,9 @@ def _case_context(found) -> dict:
         "case": found,
         "needs": communication.needs_for(people),
         "can_edit_plan": policy.can_edit_plan(current_user, found),
+        "attention": journal.attention_counts([found.id], utcnow() - ATTENTION_PERIOD).get(
+            found.id, 0
+        ),
     }
 
 
