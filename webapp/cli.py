@@ -50,6 +50,43 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(push_cli)
 
+    easyread_cli = AppGroup("easyread", help="The easy-read library in easyread/.")
+
+    @easyread_cli.command("lint")
+    def lint_command() -> None:
+        """Check every file against the easy-read rules; exit 1 if any is broken."""
+        from . import easyread
+
+        entries, problems = easyread.lint_library()
+        for entry in entries:
+            ease = easyread.reading_ease(entry)
+            if ease is not None:
+                click.echo(f"{entry.topic} ({entry.language}): reading ease {ease:.0f}")
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        if problems:
+            raise SystemExit(1)
+        click.echo(f"{len(entries)} files follow the easy-read rules.")
+
+    @easyread_cli.command("sync")
+    def sync_command() -> None:
+        """Load new versions from the files, waiting for review. Loads nothing if any is wrong."""
+        from .easyread import LibraryError
+        from .services import content
+
+        try:
+            result = content.sync()
+        except LibraryError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            click.echo("Nothing was loaded.", err=True)
+            raise SystemExit(1) from None
+        for line in result.added:
+            click.echo(f"Waiting for review: {line}")
+        click.echo(f"{len(result.added)} new, {result.unchanged} unchanged.")
+
+    app.cli.add_command(easyread_cli)
+
     db_cli = AppGroup("db", help="The database.")
 
     @db_cli.command("upgrade")

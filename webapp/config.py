@@ -56,6 +56,8 @@ class Settings:
     ARGON2_MEMORY_COST: int = 65536
 
     INVITATION_DAYS: int = 7
+    # How many experts by experience must approve a version of easy-read content.
+    CONTENT_APPROVALS_NEEDED: int = 1
     PASSWORD_RESET_HOURS: int = 2
 
     # Mail: printed to the console when MAIL_SERVER is not set.
@@ -107,6 +109,7 @@ class Settings:
         s.VAPID_PUBLIC_KEY = _env("VAPID_PUBLIC_KEY")
         s.VAPID_PRIVATE_KEY = _env("VAPID_PRIVATE_KEY")
         s.VAPID_SUBJECT = _env("VAPID_SUBJECT", s.VAPID_SUBJECT)
+        s.CONTENT_APPROVALS_NEEDED = int(_env("CONTENT_APPROVALS_NEEDED", "1"))
         return s
 
     def as_flask_config(self) -> dict:

@@ -2,6 +2,7 @@
 
 from .base import Base, utcnow
 from .cases import Case, CaseCarer, CaseKeyWorker, CaseStatus, DsrRating, KeyWorkerRole, Team
+from .content import ContentReview, ContentStatus, ContentVersion, ReviewDecision
 from .journal import TAGS, Feeling, JournalEntry
 from .people import (
     Colours,
@@ -29,6 +30,10 @@ from .plans import (
 )
 
 __all__ = [
+    "ContentReview",
+    "ContentStatus",
+    "ContentVersion",
+    "ReviewDecision",
     "TAGS",
     "Feeling",
     "JournalEntry",

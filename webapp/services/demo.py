@@ -115,6 +115,23 @@ def load() -> None:
     db.session.flush()
     demo_plans.load(made, people)
     db.session.commit()
+    load_content(people)
+
+
+def load_content(people: dict[str, User]) -> None:
+    """The easy-read library, approved by the demo reviewer, and one change waiting for review."""
+    from ..models import ContentVersion, ReviewDecision
+    from . import content
+
+    content.sync()
+    for version in db.session.scalars(select(ContentVersion)).all():
+        content.review(version, people["robin"], ReviewDecision.APPROVE, None)
+    newest = content.latest("messages", "en")
+    chunks = content.chunks_of(newest) + [
+        {"text": "You can also send a message from your phone.", "picture": "mobile",
+         "alt": "A mobile phone."}
+    ]  # fmt: skip
+    content.edit("messages", "en", newest.title, chunks, people["morgan"])
 
 
 def account_lines() -> list[str]:

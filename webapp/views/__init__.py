@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import auth, home, journal, pages, plan, plan_editor, pwa, settings, staff
+    from . import auth, content, home, journal, pages, plan, plan_editor, pwa, settings, staff
 
-    for module in (auth, home, journal, pages, plan, plan_editor, pwa, settings, staff):
+    for module in (auth, content, home, journal, pages, plan, plan_editor, pwa, settings, staff):
         app.register_blueprint(module.bp)

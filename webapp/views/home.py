@@ -45,7 +45,7 @@ def index():
             team=cases.team_by_id(current_user.team_id),
             **_caseload_flags(found),
         )
-    return render_template("home/reviewer.html")
+    return redirect(url_for("content.queue"))
 
 
 @bp.route("/my-plan")

@@ -59,8 +59,10 @@ def _navigation(signed_in: bool) -> list[dict]:
     if signed_in:
         if current_user.role is Role.MANAGER:
             items.append(_nav_item("staff.invite", _("Invite someone")))
+            items.append(_nav_item("content.library", _("Easy read library")))
         elif current_user.role is Role.KEY_WORKER:
             items.append(_nav_item("staff.invite", _("Invite a family member")))
+    items.append(_nav_item("content.help_index", _("Help")))
     items.append(_nav_item("pages.get_help", _("Get help now"), "mkw-help-now"))
     return items
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +13,7 @@ from .. import policy
 from ..forms.plans import AgreeForm, SuggestForm
 from ..labels import PART_TITLES, SECTION_TITLES
 from ..models import SECTION_PARTS, Section
-from ..services import cases, communication, plans
+from ..services import cases, communication, content, plans
 
 bp = Blueprint("plan", __name__, url_prefix="/cases/<int:case_id>/plan")
 READERS = policy.FAMILY | policy.STAFF
@@ -88,8 +89,11 @@ def section(case_id: int, section: str):
     if plan is None:
         abort(404)
     index = SECTIONS.index(chosen)
+    explanation = content.published(f"plan-{chosen.value}", str(get_locale()))
     return render_template(
         "plan/section.html",
+        explanation=explanation,
+        explanation_chunks=content.chunks_of(explanation.version) if explanation else [],
         **_reading_context(case, plan, plans.latest_version(plan)),
         section=chosen,
         previous_section=SECTIONS[index - 1] if index > 0 else None,
