@@ -224,7 +224,8 @@ def test_missing_translation_falls_back_to_english_with_a_note(as_user):
 def test_reviewers_get_404_on_every_family_and_staff_page(app, as_user):
     robin = as_user("robin")
     values = {"case_id": 1, "section": "about-me", "number": 1, "key": "x", "user_id": 1,
-              "entry_id": 1, "suggestion_id": 1, "topic": "messages", "language": "en"}  # fmt: skip
+              "entry_id": 1, "suggestion_id": 1, "topic": "messages", "language": "en",
+              "request_id": 1, "action": "seen"}  # fmt: skip
     checked = 0
     for rule in app.url_map.iter_rules():
         audience = getattr(app.view_functions[rule.endpoint], ACCESS_ATTR)

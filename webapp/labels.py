@@ -76,6 +76,7 @@ def change_text(code: str) -> str:
         "removed": _("Something was taken out of %(section)s.", section=title),
         "moved": _("The order was changed in %(section)s.", section=title),
         "accepted": _("A suggestion was added to %(section)s.", section=title),
+        "reopened": _("Key working started again. This version starts from the last plan."),
     }.get(kind, _("The plan was changed."))
 
 

@@ -107,6 +107,13 @@ def young_person_decides(case: Case, today: date) -> bool:
 
 
 def can_edit_plan(user: User, case: Case) -> bool:
+    """Staff on the case, while key working is open (a closed plan stays as it was)."""
+    if case.status is CaseStatus.CLOSED:
+        return False
+    return is_case_staff(user, case)
+
+
+def is_case_staff(user: User, case: Case) -> bool:
     if user.role is Role.KEY_WORKER:
         return any(k.user_id == user.id for k in case.key_workers)
     return user.role is Role.MANAGER and user.team_id == case.team_id
@@ -146,6 +153,23 @@ def can_see_entry(user: User, entry: JournalEntry, case: Case) -> bool:
     if entry.author_id == user.id:
         return True
     return entry.shared and user.role in STAFF and can_see_case(user, case)
+
+
+# Closing and the open door ---------------------------------------------------------------------
+
+
+def can_close(user: User, case: Case) -> bool:
+    return case.status is not CaseStatus.CLOSED and is_case_staff(user, case)
+
+
+def can_ask_help_again(user: User, case: Case) -> bool:
+    """The young person or a carer, once key working has ended."""
+    return user.role in FAMILY and can_see_case(user, case) and case.status is CaseStatus.CLOSED
+
+
+def can_handle_request(user: User, case: Case) -> bool:
+    """The team's manager and key workers: the case's key workers may have moved on."""
+    return user.role in STAFF and user.team_id == case.team_id
 
 
 def case_or_404(user: User, case: Case | None) -> Case:

@@ -20,6 +20,7 @@ from tests.structure import check_page
 ROLES = {
     "anonymous": None,
     "young_person": "sam@example.org",
+    "young_person_closed_case": "jordan@example.org",
     "carer": "alex@example.org",
     "carer_urdu": "nadia@example.org",
     "key_worker": "kim@example.org",
@@ -239,4 +240,47 @@ def test_check_in_pages_pass_axe(driver, live_server):
             driver.get(driver.current_url.split("?")[0] + view)
             problems += check_current_page(driver, f"red help {width}px {view}", width)
             _shot(driver, f"journal red {width} {view}")
+    assert not problems, "\n" + "\n".join(problems)
+
+
+def test_help_again_steps_and_team_pages_pass_axe(driver, live_server):
+    """The three steps by keyboard-only form controls, then the team's queue and request page."""
+    sign_in(driver, live_server, "chris@example.org")  # Jordan's case is closed
+    problems = []
+    set_viewport(driver, 320)
+    driver.get(live_server + "/help-again/ask")
+    assert "Step 1 of 3" in driver.page_source
+    problems += check_current_page(driver, "help again step 1", 320)
+    driver.find_element(By.ID, "happening").send_keys("Jordan is not sleeping.")
+    driver.find_element(By.CSS_SELECTOR, "#main-form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: "Step 2 of 3" in d.page_source)
+    problems += check_current_page(driver, "help again step 2", 320)
+    driver.find_element(By.CSS_SELECTOR, "input[value=this_week]").click()
+    driver.find_element(By.CSS_SELECTOR, "#main-form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: "Step 3 of 3" in d.page_source)
+    driver.find_element(By.CSS_SELECTOR, "#main-form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: d.title.startswith("Error:"))
+    problems += check_current_page(driver, "help again step 3 errors", 320)
+    driver.find_element(By.CSS_SELECTOR, "input[value=phone]").click()
+    driver.find_element(By.ID, "phone").send_keys("07700 900123")
+    driver.find_element(By.CSS_SELECTOR, "#main-form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(
+        lambda d: "/help-again/" in d.current_url and "Sent on" in d.page_source
+    )
+    problems += check_current_page(driver, "help again status", 320)
+    _shot(driver, "help again status 320")
+
+    sign_in(driver, live_server, "kim@example.org")
+    for width in WIDTHS:
+        set_viewport(driver, width)
+        driver.get(live_server + "/staff/requests/")
+        problems += check_current_page(driver, f"requests {width}px", width)
+        driver.find_element(By.CSS_SELECTOR, ".mkw-request a").click()
+        WebDriverWait(driver, 10).until(
+            lambda d: "/staff/requests/" in d.current_url and d.current_url[-1].isdigit()
+        )
+        problems += check_current_page(driver, f"request {width}px", width)
+        driver.get(live_server + "/staff/cases/1/close")
+        problems += check_current_page(driver, f"close {width}px", width)
+        _shot(driver, f"close {width}")
     assert not problems, "\n" + "\n".join(problems)

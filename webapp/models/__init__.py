@@ -28,8 +28,14 @@ from .plans import (
     SuggestionStatus,
     Words,
 )
+from .requests import CaseClosure, ClosingReason, ContactWay, HelpRequest, Urgency
 
 __all__ = [
+    "CaseClosure",
+    "ClosingReason",
+    "ContactWay",
+    "HelpRequest",
+    "Urgency",
     "ContentReview",
     "ContentStatus",
     "ContentVersion",

@@ -83,7 +83,9 @@ def team_key_workers(team_id: int) -> list[User]:
     return list(db.session.scalars(stmt))
 
 
-def assign_key_worker(case: Case, key_worker: User, role: KeyWorkerRole) -> bool:
+def assign_key_worker(
+    case: Case, key_worker: User, role: KeyWorkerRole, by: User | None = None
+) -> bool:
     """Add a key worker to a case, or change their role. False if nothing changed."""
     for existing in case.key_workers:
         if existing.user_id == key_worker.id:
@@ -92,7 +94,9 @@ def assign_key_worker(case: Case, key_worker: User, role: KeyWorkerRole) -> bool
             existing.role = role
             db.session.commit()
             return True
-    case.key_workers.append(CaseKeyWorker(user_id=key_worker.id, role=role))
+    case.key_workers.append(
+        CaseKeyWorker(user_id=key_worker.id, role=role, assigned_by_id=by.id if by else None)
+    )
     if case.status is CaseStatus.REFERRED:
         case.status = CaseStatus.ACTIVE
     db.session.commit()

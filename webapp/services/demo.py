@@ -11,8 +11,10 @@ from ..extensions import db
 from ..models import (
     Case,
     CaseCarer,
+    CaseClosure,
     CaseKeyWorker,
     CaseStatus,
+    ClosingReason,
     DsrRating,
     KeyWorkerRole,
     Role,
@@ -114,6 +116,20 @@ def load() -> None:
     )
     db.session.flush()
     demo_plans.load(made, people)
+    jordan = made["jordan"]
+    db.session.add(
+        CaseClosure(
+            case_id=jordan.id, reason=ClosingReason.GOALS_MET, closes_on=jordan.closed_at.date(),
+            summary="Jordan is going to the gym and working at the computer shop. "
+                    "Jordan and Kim agreed key working can stop.",
+            supported_by="Dr Patel at Hall Green Surgery, 0121 496 0001. "
+                         "The adult community team, 0121 496 0002.",
+            if_harder="Call the crisis line or NHS 111 (option 2). "
+                      "Press I would like help again in this app.",
+            planned_by_id=people["kim"].id, planned_at=jordan.closed_at - timedelta(days=14),
+            closed_by_id=people["kim"].id, closed_at=jordan.closed_at, plan_version=2,
+        )
+    )  # fmt: skip
     db.session.commit()
     load_content(people)
 

@@ -179,7 +179,7 @@ def start_plan(case: Case, by: User) -> Plan:
     return plan
 
 
-def _copy(item: PlanItem) -> PlanItem:
+def copy_item(item: PlanItem) -> PlanItem:
     return PlanItem(
         key=item.key, position=item.position, **{f: getattr(item, f) for f in ITEM_FIELDS}
     )
@@ -190,7 +190,7 @@ def _next_version(plan: Plan, base_number: int, by: User, change: str) -> PlanVe
     if latest.number != base_number:
         raise StaleVersion(latest)
     new = PlanVersion(plan_id=plan.id, number=latest.number + 1, created_by_id=by.id, change=change)
-    new.items = [_copy(i) for i in latest.items]
+    new.items = [copy_item(i) for i in latest.items]
     db.session.add(new)
     return new
 

@@ -9,9 +9,27 @@ from flask_login import current_user
 
 from .. import policy
 from ..models import Role, utcnow
-from ..services import cases, communication, journal, plans
+from ..services import cases, communication, help_again, journal, plans
 
 bp = Blueprint("home", __name__)
+
+
+def _family_notices(case) -> dict:
+    """A planned ending (told before), the ending (told after), and a carer's request."""
+    if case is None:
+        return {}
+    closure = help_again.current_closure(case)
+    carer_asked = None
+    if current_user.role is Role.YOUNG_PERSON and policy.young_person_decides(case, date.today()):
+        carer_asked = next(
+            (r for r in help_again.requests_for_case(case)
+             if r.author_id != current_user.id and not r.done), None,
+        )  # fmt: skip
+    return {
+        "planned": help_again.planned_closure(case),
+        "closure": closure if closure and closure.closed_at else None,
+        "carer_asked": carer_asked,
+    }
 
 
 def _caseload_flags(found) -> dict:
@@ -33,7 +51,7 @@ def index():
     role = current_user.role
     if role.is_family:
         case = cases.case_for_family_member(current_user)
-        return render_template("home/family.html", case=case)
+        return render_template("home/family.html", case=case, **_family_notices(case))
     if role is Role.KEY_WORKER:
         found = cases.caseload(current_user)
         return render_template("home/key_worker.html", cases=found, **_caseload_flags(found))

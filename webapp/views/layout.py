@@ -56,6 +56,8 @@ def _navigation(signed_in: bool) -> list[dict]:
     if signed_in and current_user.role.is_family:
         items.append(_nav_item("home.my_plan", _("My plan"), area="plan"))
         items.append(_nav_item("journal.index", _("What matters to me"), area="journal"))
+    if signed_in and current_user.role.is_staff:
+        items.append(_nav_item("help_again.queue", _("Help again requests"), area="help_again"))
     if signed_in:
         if current_user.role is Role.MANAGER:
             items.append(_nav_item("staff.invite", _("Invite someone")))

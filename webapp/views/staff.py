@@ -35,6 +35,7 @@ def _case_context(found) -> dict:
         "case": found,
         "needs": communication.needs_for(people),
         "can_edit_plan": policy.can_edit_plan(current_user, found),
+        "can_close": policy.can_close(current_user, found),
         "attention": journal.attention_counts([found.id], utcnow() - ATTENTION_PERIOD).get(
             found.id, 0
         ),
@@ -56,7 +57,9 @@ def assign_key_worker(case_id: int):
     form = _assign_form(found, formdata=request.form)
     if form.validate():
         key_worker = accounts.user_by_id(int(form.key_worker_id.data))
-        changed = cases.assign_key_worker(found, key_worker, KeyWorkerRole(form.role.data))
+        changed = cases.assign_key_worker(
+            found, key_worker, KeyWorkerRole(form.role.data), by=current_user
+        )
         if changed:
             flash(
                 _(

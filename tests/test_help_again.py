@@ -1,0 +1,190 @@
+"""Closing key working, and the open door: "I would like help again"."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from webapp.extensions import db
+from webapp.models import Case, HelpRequest, Role, Team
+from webapp.services import accounts, plans
+
+SAM, JORDAN = 1, 3
+
+
+def _page(client, path) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return response.get_data(as_text=True)
+
+
+CLOSING = {
+    "summary": "Sam is back at college and feeling well.",
+    "supported_by": "The college nurse, 0121 496 0003.",
+    "if_harder": "Call the crisis line, or ask for help again in the app.",
+    "reason": "goals_met",
+}
+
+
+def test_closing_is_told_before_and_after_and_deletes_nothing(app, as_user):
+    kim = as_user("kim")
+    later = (date.today() + timedelta(days=7)).isoformat()
+    response = kim.post_form(f"/staff/cases/{SAM}/close", {**CLOSING, "closes_on": later})
+    assert response.status_code == 302
+    for name in ("sam", "alex"):  # told before
+        home = _page(as_user(name), "/")
+        assert "Key working will stop on" in home and CLOSING["summary"] in home
+    kim.post_form(f"/staff/cases/{SAM}/close/now", {"decision": "close"},
+                  page=f"/staff/cases/{SAM}/close")  # fmt: skip
+    sam = as_user("sam")
+    home = _page(sam, "/")  # told after
+    assert "Key working has stopped. You can still read your plan." in home
+    assert CLOSING["supported_by"] in home and "I would like help again" in home
+    assert "Call Mum (Alex) first." in _page(sam, f"/cases/{SAM}/plan/red")  # read only, kept
+    assert sam.get(f"/cases/{SAM}/plan/suggest").status_code == 404
+    assert "We agreed this version" not in _page(sam, f"/cases/{SAM}/plan/")
+    assert kim.get(f"/staff/cases/{SAM}/plan/edit").status_code == 404
+    assert "Key working stopped." in _page(kim, f"/staff/cases/{SAM}/timeline")
+
+
+def test_closing_form_errors_are_specific_and_keep_the_words(as_user):
+    page = as_user("kim").post_form(
+        f"/staff/cases/{SAM}/close",
+        {"summary": "Kept words.", "supported_by": "", "if_harder": "", "reason": "",
+         "closes_on": (date.today() - timedelta(days=1)).isoformat()},
+    ).get_data(as_text=True)  # fmt: skip
+    for message in ("Write who supports them now and how to reach them.",
+                    "Write what to do if things get harder.", "Choose why key working is stopping.",
+                    "Choose today or a later date."):  # fmt: skip
+        assert message in page
+    assert "Kept words." in page
+
+
+def _ask(client, **answers):
+    data = {"client_key": "key-1", "happening": "I am not sleeping.", "tags": ["sleep"],
+            "urgency": "this_week", "contact_way": "phone", "phone": "07700 900123"}  # fmt: skip
+    data.update(answers)
+    return client.post_form("/help-again/ask", data, page="/help-again/ask")
+
+
+def test_three_steps_with_progress_in_words(as_user):
+    jordan = as_user("jordan")
+    page = _page(jordan, "/help-again/ask")
+    assert "Step 1 of 3" in page
+    page = _ask(jordan, step="1", urgency="", contact_way="", phone="").get_data(as_text=True)
+    assert "Step 2 of 3" in page and 'value="I am not sleeping."' in page
+    assert 'call <a href="tel:999"' in page  # crisis routes beside "how soon"
+    page = _ask(jordan, step="2", contact_way="", phone="").get_data(as_text=True)
+    assert "Step 3 of 3" in page
+    assert "within 2 working days" in page  # the team's promise, shown when sending
+    back = _ask(jordan, step="3", back="1").get_data(as_text=True)
+    assert "Step 2 of 3" in back and re.search(r'value="this_week"\s+checked', back)
+
+
+def test_sending_twice_stores_one_request_and_shows_the_status(app, as_user):
+    jordan = as_user("jordan")
+    first, second = _ask(jordan, step="3"), _ask(jordan, step="3")
+    assert first.status_code == second.status_code == 302
+    with app.app_context():
+        assert db.session.query(HelpRequest).filter_by(client_key="key-1").count() == 1
+    page = _page(jordan, "/help-again/")
+    assert "Sent on" in page and "Not seen by the team yet." in page
+
+
+def test_bad_answers_get_kind_specific_messages_and_keep_what_was_typed(as_user):
+    jordan = as_user("jordan")
+    page = _ask(jordan, step="1", happening="").get_data(as_text=True)
+    assert "Tell us what is happening, in a few words." in page
+    page = _ask(jordan, step="2", urgency="").get_data(as_text=True)
+    assert "Choose how soon you need help." in page
+    page = _ask(jordan, step="3", contact_way="").get_data(as_text=True)
+    assert "Choose how we should contact you." in page
+    page = _ask(jordan, step="3", phone="123").get_data(as_text=True)
+    assert "Enter a phone number with at least 10 numbers" in page and 'value="123"' in page
+    page = _ask(jordan, step="3", contact_way="email", email="jordan at home").get_data(
+        as_text=True
+    )
+    assert "Enter an email address in the right format" in page
+    assert 'value="jordan at home"' in page
+
+
+def test_not_offered_while_key_working_is_open(as_user):
+    sam = as_user("sam")
+    assert sam.get("/help-again/ask").headers["Location"] == "/help-again/"
+    assert "You have a key worker now" in _page(sam, "/help-again/")
+
+
+def test_young_person_is_told_when_their_carer_asked(as_user):
+    chris = as_user("chris")
+    assert _ask(chris, step="3", client_key="chris-1").status_code == 302
+    home = _page(as_user("jordan"), "/")
+    assert "Your parent or carer asked the team for help again on" in home
+
+
+def test_team_handles_the_request_and_reopening_keeps_history(app, as_user):
+    _ask(as_user("jordan"), step="3", urgency="today")
+    with app.app_context():
+        request_id = db.session.query(HelpRequest).one().id
+    lee = as_user("lee")  # same team, not Jordan's key worker
+    queue = _page(lee, "/staff/requests/")
+    assert "Jordan Ellis" in queue and "Needs help today" in queue and "New" in queue
+    assert "Previous key worker: Kim Okafor." in queue
+    lee.post_form(f"/staff/requests/{request_id}/seen", {}, page=f"/staff/requests/{request_id}")
+    assert "Seen by the team on" in _page(as_user("jordan"), "/help-again/")
+    with app.app_context():
+        kim_id = accounts.user_by_email("kim@example.org").id
+    lee.post_form(f"/staff/requests/{request_id}/assign", {"key_worker_id": str(kim_id)},
+                  page=f"/staff/requests/{request_id}")  # fmt: skip
+    assert "Kim Okafor will contact you by" in _page(as_user("jordan"), "/help-again/")
+    page = lee.post_form(f"/staff/requests/{request_id}/contact", {"words": ""},
+                         page=f"/staff/requests/{request_id}").get_data(as_text=True)  # fmt: skip
+    assert "Write what happened when you made contact." in page
+    lee.post_form(f"/staff/requests/{request_id}/reopen", {}, page=f"/staff/requests/{request_id}")
+    with app.app_context():
+        case = db.session.get(Case, JORDAN)
+        assert case.status.value == "active"
+        latest = plans.latest_version(plans.plan_for_case(JORDAN))
+        assert latest.change == "reopened" and latest.items
+    timeline = _page(as_user("kim"), f"/staff/cases/{JORDAN}/timeline")
+    assert re.search(r"\d+ days without key working", timeline)
+    assert timeline.index("Key working stopped.") < timeline.index("Key working started again.")
+    assert "Key working started again on" in _page(as_user("jordan"), "/help-again/")
+
+
+def test_signposting_closes_the_request_with_a_reason(app, as_user):
+    _ask(as_user("jordan"), step="3")
+    with app.app_context():
+        request_id = db.session.query(HelpRequest).one().id
+    kim = as_user("kim")
+    page = kim.post_form(f"/staff/requests/{request_id}/signpost", {"to": ""},
+                         page=f"/staff/requests/{request_id}").get_data(as_text=True)  # fmt: skip
+    assert "Write the service you pointed them to." in page
+    kim.post_form(f"/staff/requests/{request_id}/signpost", {"to": "the adult community team"},
+                  page=f"/staff/requests/{request_id}")  # fmt: skip
+    assert "We have pointed you to the adult community team." in _page(
+        as_user("jordan"), "/help-again/"
+    )
+
+
+def test_only_the_team_and_the_family_see_a_request(app, as_user):
+    _ask(as_user("jordan"), step="3")
+    with app.app_context():
+        request_id = db.session.query(HelpRequest).one().id
+        other = Team(
+            name="Devon Key Working Service",
+            area="Devon",
+            crisis_line_name="the Devon crisis line",
+            crisis_line_phone="0800 000 0000",
+        )
+        db.session.add(other)
+        db.session.flush()
+        accounts.create_user(email="pat@example.org", name="Pat Devon", role=Role.KEY_WORKER,
+                             password="keyworker-demo-2026", team_id=other.id)  # fmt: skip
+        db.session.commit()
+    outsider = as_user("pat")
+    assert outsider.get(f"/staff/requests/{request_id}").status_code == 404
+    assert "Jordan" not in _page(outsider, "/staff/requests/")
+    for name in ("sam", "alex", "nadia", "robin"):
+        assert as_user(name).get(f"/staff/requests/{request_id}").status_code == 404
+    assert "I am not sleeping." not in _page(as_user("nadia"), "/help-again/")
+    assert as_user("kim").get("/help-again/").status_code == 404

@@ -1,0 +1,256 @@
+"""Closing key working with a step-down plan, and "I would like help again" afterwards.
+Closing never deletes anything; reopening keeps the whole history on the same case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import (
+    Case,
+    CaseClosure,
+    CaseStatus,
+    ClosingReason,
+    ContactWay,
+    HelpRequest,
+    Plan,
+    PlanVersion,
+    Urgency,
+    User,
+    utcnow,
+)
+from . import plans
+
+
+def add_working_days(start: date, days: int) -> date:
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+# Closing -----------------------------------------------------------------------------------
+
+
+def current_closure(case: Case) -> CaseClosure | None:
+    """The newest closure: planned (not closed yet) or the one that closed the case."""
+    return db.session.scalar(
+        select(CaseClosure)
+        .where(CaseClosure.case_id == case.id)
+        .order_by(CaseClosure.planned_at.desc(), CaseClosure.id.desc())
+        .limit(1)
+    )
+
+
+def planned_closure(case: Case) -> CaseClosure | None:
+    closure = current_closure(case)
+    if closure and closure.closed_at is None and case.status is not CaseStatus.CLOSED:
+        return closure
+    return None
+
+
+def plan_closing(
+    case: Case, by: User, *, summary: str, supported_by: str, if_harder: str,
+    reason: ClosingReason, closes_on: date,
+) -> CaseClosure:  # fmt: skip
+    """Write the ending down first, so the family sees it coming. Replaces an earlier plan."""
+    closure = planned_closure(case)
+    if closure is None:
+        closure = CaseClosure(case_id=case.id, planned_by_id=by.id)
+        db.session.add(closure)
+    closure.summary, closure.supported_by, closure.if_harder = summary, supported_by, if_harder
+    closure.reason, closure.closes_on = reason, closes_on
+    closure.planned_by_id, closure.planned_at = by.id, utcnow()
+    db.session.commit()
+    return closure
+
+
+def close(case: Case, closure: CaseClosure, by: User) -> None:
+    plan = plans.plan_for_case(case.id)
+    if plan is not None:
+        agreed = plans.agreed_version(plan) or plans.latest_version(plan)
+        closure.plan_version = agreed.number
+    closure.closed_by_id, closure.closed_at = by.id, utcnow()
+    case.status, case.closed_at = CaseStatus.CLOSED, closure.closed_at
+    db.session.commit()
+
+
+def cancel_planned_closing(closure: CaseClosure) -> None:
+    db.session.delete(closure)
+    db.session.commit()
+
+
+# Asking for help again ---------------------------------------------------------------------
+
+
+def ask(
+    case: Case, by: User, *, client_key: str, happening: str, tags: list[str], urgency: Urgency,
+    contact_way: ContactWay, phone: str | None, email: str | None, best_times: str | None,
+) -> HelpRequest:  # fmt: skip
+    """One request per sending: the same client key from the same person gives back the same."""
+    existing = _by_key(by, client_key)
+    if existing is not None:
+        return existing
+    request = HelpRequest(
+        case_id=case.id, author_id=by.id, client_key=client_key, happening=happening,
+        tags=" ".join(tags), urgency=urgency, contact_way=contact_way, phone=phone, email=email,
+        best_times=best_times,
+    )  # fmt: skip
+    db.session.add(request)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return _by_key(by, client_key)
+    return request
+
+
+def _by_key(by: User, client_key: str) -> HelpRequest | None:
+    return db.session.scalar(
+        select(HelpRequest).where(
+            HelpRequest.author_id == by.id, HelpRequest.client_key == client_key
+        )
+    )
+
+
+def requests_for_case(case: Case) -> list[HelpRequest]:
+    return list(
+        db.session.scalars(
+            select(HelpRequest)
+            .where(HelpRequest.case_id == case.id)
+            .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
+            .options(selectinload(HelpRequest.author), selectinload(HelpRequest.assigned_to))
+        )
+    )
+
+
+def open_request(case: Case) -> HelpRequest | None:
+    return next((r for r in requests_for_case(case) if not r.done), None)
+
+
+def request_by_id(request_id: int) -> HelpRequest | None:
+    return db.session.get(HelpRequest, request_id)
+
+
+_URGENCY_ORDER = {Urgency.TODAY: 0, Urgency.THIS_WEEK: 1, Urgency.NOT_URGENT: 2}
+
+
+def team_queue(team_id: int) -> list[HelpRequest]:
+    """Open requests for a team: not yet seen first, then the most urgent, then the oldest."""
+    found = db.session.scalars(
+        select(HelpRequest)
+        .join(Case, Case.id == HelpRequest.case_id)
+        .where(
+            Case.team_id == team_id,
+            HelpRequest.reopened_at.is_(None),
+            HelpRequest.closed_at.is_(None),
+        )
+        .options(selectinload(HelpRequest.author), selectinload(HelpRequest.assigned_to))
+    )
+    return sorted(
+        found,
+        key=lambda r: (r.seen_at is not None, _URGENCY_ORDER[r.urgency], r.created_at),
+    )
+
+
+def mark_seen(request: HelpRequest, by: User) -> None:
+    if request.seen_at is None:
+        request.seen_at, request.seen_by_id = utcnow(), by.id
+        db.session.commit()
+
+
+def assign(request: HelpRequest, key_worker: User, by: User, working_days: int) -> None:
+    mark_seen(request, by)
+    request.assigned_to_id = key_worker.id
+    days = 0 if request.urgency is Urgency.TODAY else working_days
+    request.contact_by = add_working_days(date.today(), days) if days else date.today()
+    db.session.commit()
+
+
+def record_contact(request: HelpRequest, words: str, by: User) -> None:
+    mark_seen(request, by)
+    request.contact_made, request.contact_made_at = words, utcnow()
+    db.session.commit()
+
+
+def reopen(request: HelpRequest, case: Case, by: User) -> PlanVersion | None:
+    """Key working starts again on the same case; the last plan is the next version's start."""
+    mark_seen(request, by)
+    now = utcnow()
+    request.reopened_at, request.reopened_by_id = now, by.id
+    case.status, case.closed_at = CaseStatus.ACTIVE, None
+    new_version = None
+    plan = db.session.scalar(select(Plan).where(Plan.case_id == case.id))
+    if plan is not None:
+        latest = plans.latest_version(plan)
+        new_version = PlanVersion(
+            plan_id=plan.id, number=latest.number + 1, created_by_id=by.id, change="reopened"
+        )
+        new_version.items = [plans.copy_item(i) for i in latest.items]
+        db.session.add(new_version)
+    db.session.commit()
+    return new_version
+
+
+def signpost(request: HelpRequest, to: str, by: User) -> None:
+    mark_seen(request, by)
+    request.signposted_to = to
+    request.closed_at, request.closed_by_id = utcnow(), by.id
+    db.session.commit()
+
+
+# The case timeline --------------------------------------------------------------------------
+
+
+@dataclass
+class Event:
+    at: datetime
+    kind: str
+    who: str | None
+    detail: str = ""
+
+
+def timeline(case: Case) -> list[Event]:
+    """Everything that happened on the case, oldest first, with who did it."""
+    events = [Event(case.opened_at, "opened", None)]
+    for kw in case.key_workers:
+        by = kw.assigned_by.name if kw.assigned_by else None
+        events.append(Event(kw.assigned_at, "key_worker", by, kw.user.name))
+    plan = plans.plan_for_case(case.id)
+    if plan is not None:
+        for version in plans.all_versions(plan):
+            if version.agreed:
+                when = max(version.family_agreed_at, version.staff_agreed_at)
+                who = f"{version.family_agreed_by.name}, {version.staff_agreed_by.name}"
+                events.append(Event(when, "agreed", who, str(version.number)))
+    closures = db.session.scalars(select(CaseClosure).where(CaseClosure.case_id == case.id)).all()
+    for closure in closures:
+        if closure.closed_at:
+            events.append(Event(closure.closed_at, "closed", closure.closed_by.name))
+    for request in requests_for_case(case):
+        events.append(Event(request.created_at, "asked", request.author.name))
+        if request.reopened_at:
+            reopened_by = db.session.get(User, request.reopened_by_id)
+            events.append(Event(request.reopened_at, "reopened", reopened_by.name))
+        if request.closed_at:
+            closed_by = db.session.get(User, request.closed_by_id)
+            events.append(Event(request.closed_at, "signposted", closed_by.name,
+                                request.signposted_to or ""))  # fmt: skip
+    events.sort(key=lambda e: e.at)
+    # Show the gap between a closing and the reopening after it.
+    result, closed_at = [], None
+    for event in events:
+        if event.kind == "closed":
+            closed_at = event.at
+        elif event.kind == "reopened" and closed_at is not None:
+            result.append(Event(event.at, "gap", None, str((event.at - closed_at).days)))
+            closed_at = None
+        result.append(event)
+    return result

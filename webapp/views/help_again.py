@@ -1,0 +1,244 @@
+"""Closing key working (staff), and the open door for families: "I would like help again"."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import policy
+from ..forms.help_again import ClosingForm, ContactForm, HelpAgainForm, SignpostForm
+from ..forms.journal import TAG_LABELS
+from ..models import TAGS, ClosingReason, ContactWay, Role, Urgency
+from ..services import accounts, cases, help_again
+
+bp = Blueprint("help_again", __name__)
+STEPS = 3
+
+
+def _family_case():
+    case = cases.case_for_family_member(current_user)
+    if case is None:
+        abort(404)
+    return case
+
+
+@bp.route("/help-again/")
+@policy.allow(policy.FAMILY)
+def status():
+    case = _family_case()
+    return render_template(
+        "help_again/status.html",
+        case=case,
+        closure=help_again.current_closure(case),
+        requests=help_again.requests_for_case(case),
+        can_ask=policy.can_ask_help_again(current_user, case),
+        tag_labels=TAG_LABELS,
+    )
+
+
+@bp.route("/help-again/ask", methods=["GET", "POST"])
+@policy.allow(policy.FAMILY)
+@policy.csrf_in_form
+def ask():
+    case = _family_case()
+    if not policy.can_ask_help_again(current_user, case):
+        return redirect(url_for("help_again.status"))
+    form = HelpAgainForm()
+    step = 1
+    if request.method == "GET":
+        form.client_key.data = uuid.uuid4().hex
+    else:
+        asked = int(request.form.get("step", "1")) if request.form.get("step", "1").isdigit() else 1
+        asked = min(max(asked, 1), STEPS)
+        if "back" in request.form:
+            step = max(asked - 1, 1)
+            form.check_step(0)  # only the CSRF check: going back never shows errors
+        elif not form.check_step(asked):
+            step = asked
+        elif asked < STEPS:
+            step = asked + 1
+        else:
+            way = ContactWay(form.contact_way.data)
+            help_again.ask(
+                case, current_user,
+                client_key=form.client_key.data or uuid.uuid4().hex,
+                happening=form.happening.data, tags=form.tags.data or [],
+                urgency=Urgency(form.urgency.data), contact_way=way,
+                phone=form.phone.data if way in (ContactWay.PHONE, ContactWay.TEXT) else None,
+                email=form.email.data if way is ContactWay.EMAIL else None,
+                best_times=form.best_times.data or None,
+            )  # fmt: skip
+            flash(
+                _(
+                    "We have sent your request. Someone from the team will contact you within "
+                    "%(days)s working days.",
+                    days=case.team.response_working_days,
+                ),
+                "success",
+            )
+            return redirect(url_for("help_again.status"))
+    return render_template(
+        "help_again/ask.html",
+        case=case,
+        form=form,
+        step=step,
+        steps=STEPS,
+        tags=TAGS,
+        tag_labels=TAG_LABELS,
+        form_errors=bool(form.errors),
+    ), (400 if form.errors else 200)
+
+
+# Staff: closing ---------------------------------------------------------------------------
+
+
+def _case_for_staff(case_id: int):
+    return policy.case_or_404(current_user, cases.case_by_id(case_id))
+
+
+@bp.route("/staff/cases/<int:case_id>/close", methods=["GET", "POST"])
+@policy.allow(policy.STAFF)
+@policy.csrf_in_form
+def close(case_id: int):
+    case = _case_for_staff(case_id)
+    if not policy.can_close(current_user, case):
+        abort(404)
+    planned = help_again.planned_closure(case)
+    form = ClosingForm(obj=planned) if request.method == "GET" else ClosingForm()
+    if request.method == "GET":
+        form.closes_on.data = (planned.closes_on if planned else date.today()).isoformat()
+        form.reason.data = planned.reason.value if planned else None
+    if form.validate_on_submit():
+        closure = help_again.plan_closing(
+            case, current_user, summary=form.summary.data, supported_by=form.supported_by.data,
+            if_harder=form.if_harder.data, reason=ClosingReason(form.reason.data),
+            closes_on=date.fromisoformat(form.closes_on.data),
+        )  # fmt: skip
+        flash(
+            _(
+                "Saved. The family can now see that key working will stop on %(date)s, "
+                "and what happens next.",
+                date=closure.closes_on.isoformat(),
+            ),
+            "success",
+        )
+        return redirect(url_for("help_again.close", case_id=case.id))
+    return render_template(
+        "help_again/close.html", case=case, form=form, planned=planned,
+        form_errors=bool(form.errors),
+    )  # fmt: skip
+
+
+@bp.route("/staff/cases/<int:case_id>/close/now", methods=["POST"])
+@policy.allow(policy.STAFF)
+def close_now(case_id: int):
+    case = _case_for_staff(case_id)
+    planned = help_again.planned_closure(case)
+    if planned is None or not policy.can_close(current_user, case):
+        abort(404)
+    if request.form.get("decision") == "cancel":
+        help_again.cancel_planned_closing(planned)
+        flash(_("Key working will not stop. The family no longer sees the planned ending."))
+        return redirect(url_for("staff.case", case_id=case.id))
+    help_again.close(case, planned, current_user)
+    flash(_("Key working has stopped. Nothing was deleted; the family can still read their plan."))
+    return redirect(url_for("staff.case", case_id=case.id))
+
+
+@bp.route("/staff/cases/<int:case_id>/timeline")
+@policy.allow(policy.STAFF)
+def timeline(case_id: int):
+    case = _case_for_staff(case_id)
+    return render_template("help_again/timeline.html", case=case, events=help_again.timeline(case))
+
+
+# Staff: the team's requests -----------------------------------------------------------------
+
+
+@bp.route("/staff/requests/")
+@policy.allow(policy.STAFF)
+def queue():
+    found = help_again.team_queue(current_user.team_id)
+    case_by_id = {r.case_id: cases.case_by_id(r.case_id) for r in found}
+    return render_template("help_again/queue.html", requests=found, cases=case_by_id)
+
+
+def _request_or_404(request_id: int):
+    found = help_again.request_by_id(request_id)
+    case = cases.case_by_id(found.case_id) if found else None
+    if found is None or case is None or not policy.can_handle_request(current_user, case):
+        abort(404)
+    return found, case
+
+
+def _request_page(found, case, contact_form=None, signpost_form=None, status=200):
+    return render_template(
+        "help_again/request.html",
+        request_=found,
+        case=case,
+        key_workers=cases.team_key_workers(case.team_id),
+        contact_form=contact_form or ContactForm(),
+        signpost_form=signpost_form or SignpostForm(),
+        tag_labels=TAG_LABELS,
+        form_errors=bool(
+            (contact_form and contact_form.errors) or (signpost_form and signpost_form.errors)
+        ),
+    ), status
+
+
+@bp.route("/staff/requests/<int:request_id>")
+@policy.allow(policy.STAFF)
+def request_page(request_id: int):
+    found, case = _request_or_404(request_id)
+    return _request_page(found, case)
+
+
+@bp.route("/staff/requests/<int:request_id>/<action>", methods=["POST"])
+@policy.allow(policy.STAFF)
+def act(request_id: int, action: str):
+    found, case = _request_or_404(request_id)
+    if found.done:
+        abort(404)
+    if action == "seen":
+        help_again.mark_seen(found, current_user)
+        flash(_("Marked as seen. The family can see that the team has read it."), "success")
+    elif action == "assign":
+        key_worker = accounts.user_by_id(int(request.form.get("key_worker_id", "0") or 0))
+        if (
+            key_worker is None
+            or key_worker.role is not Role.KEY_WORKER
+            or key_worker.team_id != case.team_id
+        ):
+            flash(_("Choose a key worker from your team."), "info")
+        else:
+            help_again.assign(found, key_worker, current_user, case.team.response_working_days)
+            flash(_("%(name)s will contact the family.", name=key_worker.name), "success")
+    elif action == "contact":
+        form = ContactForm()
+        if not form.validate_on_submit() or not form.words.data:
+            form.words.errors = [_("Write what happened when you made contact.")]
+            return _request_page(found, case, contact_form=form, status=400)
+        help_again.record_contact(found, form.words.data, current_user)
+        flash(_("Saved what happened."), "success")
+    elif action == "reopen":
+        help_again.reopen(found, case, current_user)
+        flash(
+            _("Key working has started again. The last plan is the start of a new version."),
+            "success",
+        )
+        return redirect(url_for("staff.case", case_id=case.id))
+    elif action == "signpost":
+        form = SignpostForm()
+        if not form.validate_on_submit() or not form.to.data:
+            form.to.errors = [_("Write the service you pointed them to.")]
+            return _request_page(found, case, signpost_form=form, status=400)
+        help_again.signpost(found, form.to.data, current_user)
+        flash(_("The request is closed. The family can see where you pointed them."), "success")
+        return redirect(url_for("help_again.queue"))
+    else:
+        abort(404)
+    return redirect(url_for("help_again.request_page", request_id=found.id))
