@@ -188,3 +188,21 @@ def test_only_the_team_and_the_family_see_a_request(app, as_user):
         assert as_user(name).get(f"/staff/requests/{request_id}").status_code == 404
     assert "I am not sleeping." not in _page(as_user("nadia"), "/help-again/")
     assert as_user("kim").get("/help-again/").status_code == 404
+
+
+def test_after_closing_the_family_reads_the_plan_as_it_stood(app, as_user):
+    from webapp.models import PlanVersion
+
+    with app.app_context():
+        plan = plans.plan_for_case(JORDAN)
+        latest = plans.latest_version(plan)
+        kept = [plans.copy_item(i) for i in latest.items][:1]
+        extra = PlanVersion(
+            plan_id=plan.id, number=latest.number + 1, created_by_id=7, change="edited:goals"
+        )
+        extra.items = kept
+        db.session.add(extra)
+        db.session.commit()
+    page = _page(as_user("jordan"), f"/cases/{JORDAN}/plan/")
+    assert "This is the plan as it was then." in page
+    assert "This is version 2 of the plan." in page

@@ -12,8 +12,8 @@ from flask_login import current_user
 from .. import policy
 from ..forms.plans import AgreeForm, SuggestForm
 from ..labels import PART_TITLES, SECTION_TITLES
-from ..models import SECTION_PARTS, Section
-from ..services import cases, communication, content, plans
+from ..models import SECTION_PARTS, CaseStatus, Section
+from ..services import cases, communication, content, help_again, plans
 
 bp = Blueprint("plan", __name__, url_prefix="/cases/<int:case_id>/plan")
 READERS = policy.FAMILY | policy.STAFF
@@ -24,6 +24,17 @@ def load(case_id: int):
     """The case and its plan, or 404 for anyone who may not see them."""
     case = policy.case_or_404(current_user, cases.case_by_id(case_id))
     return case, plans.plan_for_case(case.id)
+
+
+def current_version(case, plan):
+    """The newest version; after key working ends, the version that stood at closing."""
+    if case.status is CaseStatus.CLOSED:
+        closure = help_again.current_closure(case)
+        if closure and closure.plan_version:
+            found = plans.version_by_number(plan, closure.plan_version)
+            if found is not None:
+                return found
+    return plans.latest_version(plan)
 
 
 def _reading_context(case, plan, version) -> dict:
@@ -49,7 +60,7 @@ def contents(case_id: int):
     case, plan = load(case_id)
     if plan is None:
         return render_template("plan/not_started.html", case=case)
-    latest = plans.latest_version(plan)
+    latest = current_version(case, plan)
     agreed = plans.agreed_version(plan)
     today = date.today()
     changes = None
@@ -94,7 +105,7 @@ def section(case_id: int, section: str):
         "plan/section.html",
         explanation=explanation,
         explanation_chunks=content.chunks_of(explanation.version) if explanation else [],
-        **_reading_context(case, plan, plans.latest_version(plan)),
+        **_reading_context(case, plan, current_version(case, plan)),
         section=chosen,
         previous_section=SECTIONS[index - 1] if index > 0 else None,
         next_section=SECTIONS[index + 1] if index + 1 < len(SECTIONS) else None,
