@@ -225,7 +225,7 @@ def test_reviewers_get_404_on_every_family_and_staff_page(app, as_user):
     robin = as_user("robin")
     values = {"case_id": 1, "section": "about-me", "number": 1, "key": "x", "user_id": 1,
               "entry_id": 1, "suggestion_id": 1, "topic": "messages", "language": "en",
-              "request_id": 1, "action": "seen"}  # fmt: skip
+              "request_id": 1, "action": "seen", "conversation_id": 1}  # fmt: skip
     checked = 0
     for rule in app.url_map.iter_rules():
         audience = getattr(app.view_functions[rule.endpoint], ACCESS_ATTR)

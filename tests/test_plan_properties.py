@@ -14,7 +14,12 @@ PAIRS = [(s, p) for s, parts in SECTION_PARTS.items() for p in parts if s is not
 
 operations = st.lists(
     st.one_of(
-        st.tuples(st.just("add"), st.sampled_from(PAIRS), st.text(min_size=1, max_size=20)),
+        st.tuples(
+            st.just("add"),
+            st.sampled_from(PAIRS),
+            # What a form can deliver: forms.fields.strip removes control characters.
+            st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20),
+        ),
         st.tuples(st.just("move"), st.integers(0, 50), st.booleans()),
         st.tuples(st.just("remove"), st.integers(0, 50)),
     ),
@@ -28,7 +33,10 @@ def _snapshot(version) -> list[tuple]:
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25,
+    deadline=None,
+    derandomize=True,  # the same examples on every run, so CI is repeatable
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(ops=operations)
 def test_versions_are_append_only(app, ops):

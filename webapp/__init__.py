@@ -209,7 +209,8 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals.update(asset_url=asset_url, picture_url=picture_url)
     app.jinja_env.filters["tel_link"] = tel_link
     app.jinja_env.filters["long_date"] = long_date
-    from .labels import template_globals
+    from .labels import short_time, template_globals, when
 
     app.jinja_env.globals.update(template_globals())
+    app.jinja_env.filters.update(when=when, short_time=short_time)
     app.context_processor(layout_context)

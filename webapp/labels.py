@@ -89,4 +89,43 @@ def template_globals() -> dict:
         "WORDS_TITLES": WORDS_TITLES,
         "whose_words": whose_words,
         "change_text": change_text,
+        "office_days": office_days,
     }
+
+
+def short_time(value) -> str:
+    """ "9:00am", "3:15pm": how people say times (locale-aware)."""
+    from flask_babel import format_time
+
+    return (
+        format_time(value, "h:mm a")
+        .replace("\u202f", " ")
+        .replace(" AM", "am")
+        .replace(" PM", "pm")
+    )
+
+
+def when(moment) -> str:
+    """Plain words: "Today at 3:15pm", "Yesterday at 9:02am", "Tuesday 3 March 2026 at 4:00pm"."""
+    from flask_babel import format_date, to_user_timezone
+
+    from .models import utcnow
+
+    local, today = to_user_timezone(moment), to_user_timezone(utcnow()).date()
+    time = short_time(local)
+    if local.date() == today:
+        return _("Today at %(time)s", time=time)
+    if (today - local.date()).days == 1:
+        return _("Yesterday at %(time)s", time=time)
+    return _("%(date)s at %(time)s", date=format_date(local, "EEEE d MMMM y"), time=time)
+
+
+def office_days(team) -> str:
+    from babel.dates import get_day_names
+    from flask_babel import get_locale
+
+    names = get_day_names("wide", locale=get_locale())
+    days = sorted(int(d) for d in team.office_days)
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        return _("%(first)s to %(last)s", first=names[days[0]], last=names[days[-1]])
+    return ", ".join(names[d] for d in days)

@@ -155,6 +155,24 @@ def can_see_entry(user: User, entry: JournalEntry, case: Case) -> bool:
     return entry.shared and user.role in STAFF and can_see_case(user, case)
 
 
+# Messages -----------------------------------------------------------------------------------
+
+
+def can_see_conversation(user: User, conversation, case: Case) -> bool:
+    """The family member it belongs to, and the case's key workers and team manager. A carer
+    never reads the young person's conversation, nor the young person a carer's."""
+    if conversation.case_id != case.id:
+        return False
+    if user.role in FAMILY:
+        return conversation.member_id == user.id
+    return user.role in STAFF and can_see_case(user, case)
+
+
+def can_write_messages(user: User, case: Case) -> bool:
+    """Messaging closes with key working; the family can ask for help again instead."""
+    return case.status is not CaseStatus.CLOSED
+
+
 # Closing and the open door ---------------------------------------------------------------------
 
 

@@ -284,3 +284,25 @@ def test_help_again_steps_and_team_pages_pass_axe(driver, live_server):
         problems += check_current_page(driver, f"close {width}px", width)
         _shot(driver, f"close {width}")
     assert not problems, "\n" + "\n".join(problems)
+
+
+def test_conversation_pages_pass_axe(driver, live_server):
+    """A message sent by a young person, read and answered by the key worker."""
+    sign_in(driver, live_server, "sam@example.org")
+    set_viewport(driver, 320)
+    driver.get(live_server + "/messages/")
+    driver.find_element(By.ID, "body").send_keys("Can we meet on Thursday?")
+    driver.find_element(By.CSS_SELECTOR, "#main-form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: "Your message is sent." in d.page_source)
+    problems = check_current_page(driver, "messages sam 320px", 320)
+    _shot(driver, "messages sam 320")
+    sign_in(driver, live_server, "kim@example.org")
+    for width in WIDTHS:
+        set_viewport(driver, width)
+        driver.get(live_server + "/staff/inbox")
+        problems += check_current_page(driver, f"inbox {width}px", width)
+        driver.find_element(By.CSS_SELECTOR, ".mkw-request a").click()
+        WebDriverWait(driver, 10).until(lambda d: "Can we meet on Thursday?" in d.page_source)
+        problems += check_current_page(driver, f"conversation {width}px", width)
+        _shot(driver, f"conversation kim {width}")
+    assert not problems, "\n" + "\n".join(problems)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from wtforms import ValidationError
@@ -59,5 +61,10 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+# Control characters (NUL and friends) are never meant, and PostgreSQL refuses NUL in text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Trim spaces and drop control characters from what people type."""
+    return CONTROL.sub("", value).strip() if isinstance(value, str) else value

@@ -4,6 +4,7 @@ from .base import Base, utcnow
 from .cases import Case, CaseCarer, CaseKeyWorker, CaseStatus, DsrRating, KeyWorkerRole, Team
 from .content import ContentReview, ContentStatus, ContentVersion, ReviewDecision
 from .journal import TAGS, Feeling, JournalEntry
+from .messages import Conversation, ConversationRead, Message
 from .people import (
     Colours,
     Invitation,
@@ -31,6 +32,9 @@ from .plans import (
 from .requests import CaseClosure, ClosingReason, ContactWay, HelpRequest, Urgency
 
 __all__ = [
+    "Conversation",
+    "ConversationRead",
+    "Message",
     "CaseClosure",
     "ClosingReason",
     "ContactWay",

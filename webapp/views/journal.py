@@ -13,7 +13,7 @@ from flask_login import current_user
 from .. import policy
 from ..forms.journal import TAG_LABELS, CheckInForm, DetailsForm
 from ..models import TAGS, Feeling, Part, Role, Section, utcnow
-from ..services import cases, journal, plans
+from ..services import cases, journal, messages, plans
 
 bp = Blueprint("journal", __name__)
 
@@ -115,8 +115,15 @@ def entry(entry_id: int):
 @bp.route("/journal/entries/<int:entry_id>/tell", methods=["POST"])
 @policy.allow(policy.FAMILY)
 def tell(entry_id: int):
-    _case, found = _own_entry(entry_id)
+    case, found = _own_entry(entry_id)
     journal.tell_key_worker(found)
+    if policy.can_write_messages(current_user, case):
+        # Into their own conversation, marked urgent for the team (the team reads English).
+        messages.send(
+            messages.conversation_for(case, current_user), current_user,
+            "I chose red in What matters to me and pressed “Tell my key worker now”.",
+            f"journal-{found.id}", case.team, urgent=True,
+        )  # fmt: skip
     flash(
         _(
             "We have told your key worker. They will see it the next time they are working. "

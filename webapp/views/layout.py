@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import g, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from .. import i18n
 from ..models import Colours, Layout, Preferences, Role, TextSize
+from ..services import messages
 
 VIEWS = {"easy-read": Layout.EASY_READ, "standard": Layout.STANDARD}
 
@@ -51,12 +52,25 @@ def _nav_item(endpoint: str, text: str, classes: str | None = None, area: str = 
     return {"href": href, "text": text, "current": bool(current), "classes": classes}
 
 
+def _messages_label(label: str, unread: int) -> str:
+    if not unread:
+        return label
+    return ngettext("%(label)s (%(num)s new)", "%(label)s (%(num)s new)", unread, label=label)
+
+
 def _navigation(signed_in: bool) -> list[dict]:
     items = [_nav_item("home.index", _("Home"))]
+    unread = messages.unread_total(current_user) if signed_in else 0
     if signed_in and current_user.role.is_family:
         items.append(_nav_item("home.my_plan", _("My plan"), area="plan"))
+        items.append(
+            _nav_item("messages.mine", _messages_label(_("Messages"), unread), area="messages")
+        )
         items.append(_nav_item("journal.index", _("What matters to me"), area="journal"))
     if signed_in and current_user.role.is_staff:
+        items.append(
+            _nav_item("messages.inbox", _messages_label(_("Inbox"), unread), area="messages")
+        )
         items.append(_nav_item("help_again.queue", _("Help again requests"), area="help_again"))
     if signed_in:
         if current_user.role is Role.MANAGER:
