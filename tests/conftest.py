@@ -67,6 +67,23 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
+def _vapid_keys() -> tuple[str, str]:
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    raw = key.private_numbers().private_value.to_bytes(32, "big")
+    public = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()  # noqa: E731
+    return b64(raw), b64(public)
+
+
+VAPID_PRIVATE, VAPID_PUBLIC = _vapid_keys()
+
 TEST_CONFIG = {
     "ENV": "test",
     "TESTING": True,
@@ -75,6 +92,10 @@ TEST_CONFIG = {
     "HSTS": False,
     "ARGON2_TIME_COST": 1,
     "ARGON2_MEMORY_COST": 8192,
+    "VAPID_PRIVATE_KEY": VAPID_PRIVATE,
+    "VAPID_PUBLIC_KEY": VAPID_PUBLIC,
+    "VAPID_SUBJECT": "mailto:tests@example.org",
+    "PUSH_TIMEOUT": 1.0,
 }
 
 

@@ -123,6 +123,7 @@ SETTINGS = {
     "dyslexia_font": "yes",
     "reduce_motion": "yes",
     "language": "browser",
+    "email_when_unread": "no",
 }
 
 

@@ -50,6 +50,24 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(push_cli)
 
+    notify_cli = AppGroup("notify", help="Pushes and emails that say something is waiting.")
+
+    @notify_cli.command("send-pending")
+    def send_pending() -> None:
+        """Queue emails for long-unread messages, then send everything due (run it from cron)."""
+        from flask import current_app
+
+        from .services import push
+
+        queued = push.queue_unread_emails(current_app.config["EMAIL_UNREAD_AFTER"])
+        counts = push.send_pending(limit=500)
+        click.echo(
+            f"Queued {queued} email(s). Sent {counts['sent']}, failed {counts['failed']} "
+            f"(kept for a retry), gone {counts['gone']}."
+        )
+
+    app.cli.add_command(notify_cli)
+
     easyread_cli = AppGroup("easyread", help="The easy-read library in easyread/.")
 
     @easyread_cli.command("lint")

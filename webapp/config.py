@@ -74,6 +74,9 @@ class Settings:
     VAPID_PUBLIC_KEY: str | None = None
     VAPID_PRIVATE_KEY: str | None = None
     VAPID_SUBJECT: str = "mailto:keyworking@example.org"
+    PUSH_TIMEOUT: float = 10.0
+    # Email a family member when a message has waited unread this long and push does not work.
+    EMAIL_UNREAD_AFTER: timedelta = timedelta(hours=3)
 
     LANGUAGES: tuple[str, ...] = ("en", "ur")
     RTL_LANGUAGES: frozenset[str] = frozenset({"ur"})

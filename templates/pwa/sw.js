@@ -51,3 +51,21 @@ self.addEventListener("message", (event) => {
     );
   }
 });
+
+// Web push: the payload only ever says something is waiting, never what.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
+  event.waitUntil(
+    self.registration.showNotification(data.title || "My Key Worker", {
+      body: data.body || "",
+      icon: {{ icon|safe }},
+      data: { url: data.url || "/" },
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(self.clients.openWindow(event.notification.data.url || "/"));
+});

@@ -44,6 +44,7 @@ class SettingsForm(FlaskForm):
     dyslexia_font = RadioField(_l("Use a font made for dyslexia?"), choices=YES_NO)
     reduce_motion = RadioField(_l("Stop things moving on the screen?"), choices=YES_NO)
     language = RadioField(_l("Language"))
+    email_when_unread = RadioField(_l("Email me when a message is waiting?"), choices=YES_NO)
 
     def validate(self, extra_validators=None) -> bool:
         # Every radio must have one of its own choices; a missing one gets its own message.
@@ -56,6 +57,7 @@ class SettingsForm(FlaskForm):
             "dyslexia_font": _l("Choose if you want the font made for dyslexia."),
             "reduce_motion": _l("Choose if you want to stop things moving."),
             "language": _l("Choose a language."),
+            "email_when_unread": _l("Choose if you want an email when a message is waiting."),
         }
         ok = super().validate(extra_validators)
         for name, message in messages.items():

@@ -29,9 +29,12 @@ from .plans import (
     SuggestionStatus,
     Words,
 )
+from .push import OutboxItem, PushSubscription
 from .requests import CaseClosure, ClosingReason, ContactWay, HelpRequest, Urgency
 
 __all__ = [
+    "OutboxItem",
+    "PushSubscription",
     "Conversation",
     "ConversationRead",
     "Message",

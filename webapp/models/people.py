@@ -105,6 +105,8 @@ class Preferences(Base):
     colours: Mapped[Colours] = mapped_column(enum_column(Colours, "colours"), default=Colours.CALM)
     dyslexia_font: Mapped[bool] = mapped_column(Boolean, default=False)
     reduce_motion: Mapped[bool] = mapped_column(Boolean, default=True)
+    # An email (with no message text) when a message waits unread and push does not work.
+    email_when_unread: Mapped[bool] = mapped_column(Boolean, default=True)
     # None means "use the language my browser asks for".
     language: Mapped[str | None] = mapped_column(String(8))
 

@@ -98,6 +98,10 @@ def send(
     _mark_read(conversation, author, message.created_at)
     if author.role.is_family and not in_office_hours(team, message.created_at):
         _auto_reply(conversation, message.created_at)
+    if author.id != conversation.member_id:
+        from . import push
+
+        push.queue_new_message(db.session.get(User, conversation.member_id))
     db.session.commit()
     return message
 

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import policy
 from ..forms.messages import MessageForm
-from ..services import cases, messages
+from ..services import cases, messages, push
 
 bp = Blueprint("messages", __name__)
 
@@ -38,7 +49,56 @@ def _send(case, conversation, form) -> bool:
         form.client_key.errors = [_("Your message could not be sent. Please send it again.")]
         form.client_key.data = uuid.uuid4().hex
         return False
+    _push_after_response()
     return True
+
+
+def _push_after_response() -> None:
+    """Send waiting pushes once the person has their page (cheap, and never blocks them)."""
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def later(response):
+        def send():
+            with app.app_context():
+                push.send_pending(limit=10)
+
+        response.call_on_close(send)
+        return response
+
+
+@bp.route("/push/subscriptions", methods=["POST"])
+@policy.allow(policy.EVERYONE)
+def push_subscribe():
+    data = request.get_json(silent=True) or {}
+    keys = data.get("keys") or {}
+    endpoint, p256dh, auth = data.get("endpoint"), keys.get("p256dh"), keys.get("auth")
+    if not (isinstance(endpoint, str) and endpoint.startswith("https://") or _local_test(endpoint)):
+        return jsonify(error="endpoint"), 400
+    if not (
+        isinstance(p256dh, str) and isinstance(auth, str) and len(p256dh) < 200 and len(auth) < 100
+    ):
+        return jsonify(error="keys"), 400
+    push.subscribe(current_user, endpoint, p256dh, auth)
+    return jsonify(ok=True), 201
+
+
+def _local_test(endpoint) -> bool:
+    """Tests run a real push service on 127.0.0.1 over plain HTTP; nothing else may."""
+    return (
+        current_app.config["ENV"] == "test"
+        and isinstance(endpoint, str)
+        and endpoint.startswith("http://127.0.0.1:")
+    )
+
+
+@bp.route("/push/subscriptions/remove", methods=["POST"])
+@policy.allow(policy.EVERYONE)
+def push_unsubscribe():
+    data = request.get_json(silent=True) or {}
+    if isinstance(data.get("endpoint"), str):
+        push.unsubscribe(current_user, data["endpoint"])
+    return jsonify(ok=True)
 
 
 @bp.route("/messages/", methods=["GET", "POST"])

@@ -52,6 +52,7 @@ def service_worker():
         "pwa/sw.js",
         version=json.dumps(built["files"]["app.js"]),
         precache=json.dumps(precache),
+        icon=json.dumps(asset_url("icons/icon-192.png")),
     )
     response = Response(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"

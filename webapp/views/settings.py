@@ -40,6 +40,7 @@ def edit():
         form.dyslexia_font.data = _yes(prefs.dyslexia_font)
         form.reduce_motion.data = _yes(prefs.reduce_motion)
         form.language.data = prefs.language or BROWSER
+        form.email_when_unread.data = _yes(prefs.email_when_unread)
     elif form.validate():
         accounts.update_preferences(
             current_user,
@@ -51,7 +52,13 @@ def edit():
             dyslexia_font=form.dyslexia_font.data == "yes",
             reduce_motion=form.reduce_motion.data == "yes",
             language=None if form.language.data == BROWSER else form.language.data,
+            email_when_unread=form.email_when_unread.data == "yes",
         )
         flash(_("Your settings are saved. You will see them on every page."), "success")
         return redirect(url_for("settings.edit"))
-    return render_template("settings/edit.html", form=form, form_errors=bool(form.errors))
+    return render_template(
+        "settings/edit.html",
+        form=form,
+        form_errors=bool(form.errors),
+        push_key=current_app.config.get("VAPID_PUBLIC_KEY"),
+    )

@@ -68,3 +68,37 @@ document.querySelectorAll("[data-print]").forEach((button) => {
   button.hidden = false;
   button.addEventListener("click", () => window.print());
 });
+
+// Notifications: turned on from My settings. The server only ever pushes "you have a new
+// message", never the message itself.
+const pushButton = document.querySelector("[data-push-on]");
+if (pushButton && "serviceWorker" in navigator && "PushManager" in window) {
+  const status = document.querySelector("[data-push-status]");
+  const csrf = document.querySelector("input[name=csrf_token]")?.value;
+  const key = pushButton.dataset.pushKey;
+  const toBytes = (b64) => {
+    const raw = atob((b64 + "=".repeat((4 - (b64.length % 4)) % 4)).replace(/-/g, "+").replace(/_/g, "/"));
+    return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+  };
+  pushButton.hidden = false;
+  pushButton.addEventListener("click", async () => {
+    try {
+      if ((await Notification.requestPermission()) !== "granted") {
+        status.textContent = pushButton.dataset.msgDenied;
+        return;
+      }
+      const registration = await navigator.serviceWorker.ready;
+      const subscription = await registration.pushManager.subscribe({
+        userVisibleOnly: true, applicationServerKey: toBytes(key),
+      });
+      const response = await fetch("/push/subscriptions", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify(subscription.toJSON()),
+      });
+      status.textContent = response.ok ? pushButton.dataset.msgOn : pushButton.dataset.msgFailed;
+    } catch (e) {
+      status.textContent = pushButton.dataset.msgFailed;
+    }
+  });
+}
