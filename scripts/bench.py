@@ -247,12 +247,17 @@ def measure(tmp: str) -> dict:
         weights["plan section, sam"] = page_weight(
             sign_in(base, "sam@example.org"), base, PLAN_SECTION
         )
+        weights["conversation, sam"] = page_weight(
+            sign_in(base, "sam@example.org"), base, "/messages/"
+        )
+        kim_jars = [sign_in(base, "kim@example.org").cookies.get_dict() for _ in range(CLIENTS)]
         sw = service_worker_bytes(anonymous, base, weights["sign-in, anonymous"]["items"])
         jars = [sign_in(base, "sam@example.org").cookies.get_dict() for _ in range(CLIENTS)]
         loads = {
             "/sign-in, anonymous": load(port, "/sign-in", [{}] * CLIENTS),
             "/, signed in as sam": load(port, "/", jars),
             "plan section, sam": load(port, PLAN_SECTION, jars),
+            "inbox, kim": load(port, "/staff/inbox", kim_jars),
         }
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -179,3 +179,14 @@ def test_control_characters_are_dropped_not_a_server_error(app, as_user, office)
     assert _send(sam, "Hello\x00 there\x07", "nul-1").status_code == 302
     with app.app_context():
         assert db.session.query(Message).filter_by(client_key="nul-1").one().body == "Hello there"
+
+
+def test_another_persons_client_key_cannot_touch_their_message(app, as_user, office):
+    office(True)
+    _send(as_user("sam"), "Sam's own words", "shared-key")
+    _send(as_user("alex"), "Alex's words", "shared-key")
+    with app.app_context():
+        bodies = sorted(
+            m.body for m in db.session.query(Message).filter_by(client_key="shared-key")
+        )
+    assert bodies == ["Alex's words", "Sam's own words"]

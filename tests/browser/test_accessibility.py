@@ -5,6 +5,7 @@ no sideways scrolling at 320 px, and the page structure every page must have."""
 from __future__ import annotations
 
 import re
+import time
 from collections import deque
 from urllib.parse import urljoin, urlsplit
 
@@ -305,4 +306,29 @@ def test_conversation_pages_pass_axe(driver, live_server):
         WebDriverWait(driver, 10).until(lambda d: "Can we meet on Thursday?" in d.page_source)
         problems += check_current_page(driver, f"conversation {width}px", width)
         _shot(driver, f"conversation kim {width}")
+    assert not problems, "\n" + "\n".join(problems)
+
+
+def test_a_message_written_offline_is_kept_and_sent_once(driver, live_server):
+    sign_in(driver, live_server, "alex@example.org")
+    set_viewport(driver, 320)
+    driver.get(live_server + "/messages/")
+    offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", offline)
+    WebDriverWait(driver, 5).until(lambda d: d.execute_script("return navigator.onLine") is False)
+    driver.find_element(By.ID, "body").send_keys("Written on the bus with no signal.")
+    driver.find_element(By.CSS_SELECTOR, "#main-form button[type=submit]").click()
+    waiting = (By.CSS_SELECTOR, ".mkw-message--waiting")
+    WebDriverWait(driver, 5).until(lambda d: len(d.find_elements(*waiting)) == 1)
+    problems = check_current_page(driver, "message waiting offline", 320)
+    _shot(driver, "message waiting offline")
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {**offline, "offline": False})
+    sent = "Written on the bus with no signal."
+    WebDriverWait(driver, 20).until(
+        lambda d: not d.find_elements(*waiting) and sent in d.page_source
+    )
+    driver.get(live_server + "/messages/")  # a later visit sends nothing again
+    time.sleep(0.5)
+    assert driver.page_source.count("Written on the bus with no signal.") == 1
     assert not problems, "\n" + "\n".join(problems)

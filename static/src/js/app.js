@@ -102,3 +102,92 @@ if (pushButton && "serviceWorker" in navigator && "PushManager" in window) {
     }
   });
 }
+
+// Messages written with no connection are kept on the phone (IndexedDB), shown as "waiting
+// to send", and sent when the connection is back: on the `online` event and on every page
+// load (Background Sync exists only in Chromium). The client key makes the server store each
+// one once, however often it is sent. Without JavaScript the plain form works as it is.
+const QUEUE_DB = "mkw-outbox";
+
+function openQueue() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(QUEUE_DB, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore("messages", { keyPath: "key" });
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function queueOp(mode, work) {
+  const db = await openQueue();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction("messages", mode);
+    const result = work(tx.objectStore("messages"));
+    tx.oncomplete = () => resolve(result.result);
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+async function postMessage(item) {
+  const body = new URLSearchParams({ csrf_token: item.csrf, client_key: item.key, body: item.body });
+  return fetch(item.url, { method: "POST", body, credentials: "same-origin" });
+}
+
+async function flushQueue() {
+  if (!("indexedDB" in window) || !navigator.onLine) return;
+  const items = (await queueOp("readonly", (store) => store.getAll())) || [];
+  let sent = 0;
+  for (const item of items) {
+    try {
+      const response = await postMessage(item);
+      if (response.ok || response.status === 400) {
+        await queueOp("readwrite", (store) => store.delete(item.key));
+        sent += 1;
+      }
+    } catch (e) {
+      return; // still offline: keep it for the next try
+    }
+  }
+  if (sent && document.querySelector("[data-message-form]")) window.location.reload();
+}
+
+const messageForm = document.querySelector("[data-message-form]");
+if (messageForm && "indexedDB" in window) {
+  const thread = document.querySelector(".mkw-messages");
+  const showWaiting = (item) => {
+    const li = document.createElement("li");
+    li.className = "mkw-message mkw-message--mine mkw-message--waiting";
+    const who = document.createElement("p");
+    who.className = "mkw-message__who";
+    who.textContent = messageForm.dataset.waiting;
+    const text = document.createElement("p");
+    text.className = "mkw-message__body";
+    text.textContent = item.body;
+    li.append(who, text);
+    thread.append(li);
+  };
+  queueOp("readonly", (store) => store.getAll()).then((items) => (items || []).forEach(showWaiting));
+
+  messageForm.addEventListener("submit", async (event) => {
+    const field = messageForm.querySelector("textarea");
+    if (navigator.onLine || !field.value.trim()) return; // online: the ordinary form post
+    event.preventDefault();
+    const keyField = messageForm.querySelector("input[name=client_key]");
+    const item = {
+      key: keyField.value,
+      body: field.value,
+      url: messageForm.action || window.location.pathname,
+      csrf: messageForm.querySelector("input[name=csrf_token]").value,
+    };
+    await queueOp("readwrite", (store) => store.put(item));
+    showWaiting(item);
+    field.value = "";
+    keyField.value = crypto.randomUUID ? crypto.randomUUID().replace(/-/g, "") : String(Date.now());
+  });
+}
+window.addEventListener("online", flushQueue);
+flushQueue();
+
+if (document.querySelector("[data-signed-out]") && "indexedDB" in window) {
+  indexedDB.deleteDatabase(QUEUE_DB); // nothing of theirs stays on the phone
+}
