@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -24,7 +23,7 @@ from ..models import (
     User,
     utcnow,
 )
-from . import plans
+from . import once, plans
 
 
 def add_working_days(start: date, days: int) -> date:
@@ -95,29 +94,14 @@ def ask(
     contact_way: ContactWay, phone: str | None, email: str | None, best_times: str | None,
 ) -> HelpRequest:  # fmt: skip
     """One request per sending: the same client key from the same person gives back the same."""
-    existing = _by_key(by, client_key)
-    if existing is not None:
-        return existing
-    request = HelpRequest(
-        case_id=case.id, author_id=by.id, client_key=client_key, happening=happening,
-        tags=" ".join(tags), urgency=urgency, contact_way=contact_way, phone=phone, email=email,
-        best_times=best_times,
+    return once.create_once(
+        HelpRequest, by.id, client_key,
+        lambda: HelpRequest(
+            case_id=case.id, author_id=by.id, client_key=client_key, happening=happening,
+            tags=" ".join(tags), urgency=urgency, contact_way=contact_way, phone=phone,
+            email=email, best_times=best_times,
+        ),
     )  # fmt: skip
-    db.session.add(request)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return _by_key(by, client_key)
-    return request
-
-
-def _by_key(by: User, client_key: str) -> HelpRequest | None:
-    return db.session.scalar(
-        select(HelpRequest).where(
-            HelpRequest.author_id == by.id, HelpRequest.client_key == client_key
-        )
-    )
 
 
 def requests_for_case(case: Case) -> list[HelpRequest]:

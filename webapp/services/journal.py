@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Case, Feeling, JournalEntry, User, utcnow
+from . import once
 
 WORDS_MAX = 1000
 # Shared amber, red or "I want to talk" check-ins this recent are flagged on caseloads.
@@ -20,27 +20,11 @@ SERIOUSNESS = {Feeling.GREEN: 0, Feeling.AMBER: 1, Feeling.RED: 2}
 
 def check_in(author: User, case: Case, feeling: Feeling, client_key: str) -> JournalEntry:
     """Store one check-in. The same client key from the same person gives back the same entry."""
-    existing = _by_key(author, client_key)
-    if existing is not None:
-        return existing
-    entry = JournalEntry(
-        author_id=author.id, case_id=case.id, feeling=feeling, client_key=client_key
-    )
-    db.session.add(entry)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same form arrived twice at the same moment
-        db.session.rollback()
-        return _by_key(author, client_key)
-    return entry
-
-
-def _by_key(author: User, client_key: str) -> JournalEntry | None:
-    return db.session.scalar(
-        select(JournalEntry).where(
-            JournalEntry.author_id == author.id, JournalEntry.client_key == client_key
-        )
-    )
+    return once.create_once(
+        JournalEntry, author.id, client_key,
+        lambda: JournalEntry(author_id=author.id, case_id=case.id, feeling=feeling,
+                             client_key=client_key),
+    )  # fmt: skip
 
 
 def entry_by_id(entry_id: int) -> JournalEntry | None:
