@@ -206,3 +206,15 @@ def test_after_closing_the_family_reads_the_plan_as_it_stood(app, as_user):
     page = _page(as_user("jordan"), f"/cases/{JORDAN}/plan/")
     assert "This is the plan as it was then." in page
     assert "This is version 2 of the plan." in page
+
+
+def test_assigning_to_someone_who_cannot_take_it_is_refused_kindly(app, as_user):
+    _ask(as_user("jordan"), step="3")
+    with app.app_context():
+        request_id = db.session.query(HelpRequest).one().id
+    lee = as_user("lee")
+    path = f"/staff/requests/{request_id}"
+    for chosen in ("not-a-number", "1"):  # nonsense, and a young person (not a key worker)
+        response = lee.post_form(f"{path}/assign", {"key_worker_id": chosen}, page=path)
+        assert response.status_code == 302
+        assert "Choose a key worker from your team." in lee.get(path).get_data(as_text=True)

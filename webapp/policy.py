@@ -190,6 +190,11 @@ def can_handle_request(user: User, case: Case) -> bool:
     return user.role in STAFF and user.team_id == case.team_id
 
 
+def can_take_request(key_worker: User, case: Case) -> bool:
+    """Who a help-again request can be given to: a key worker of the case's team."""
+    return key_worker.role is Role.KEY_WORKER and key_worker.team_id == case.team_id
+
+
 def case_or_404(user: User, case: Case | None) -> Case:
     if case is None or not can_see_case(user, case):
         abort(404)

@@ -12,7 +12,7 @@ from flask_login import current_user
 from .. import policy
 from ..forms.help_again import ClosingForm, ContactForm, HelpAgainForm, SignpostForm
 from ..forms.journal import TAG_LABELS
-from ..models import TAGS, ClosingReason, ContactWay, Role, Urgency
+from ..models import TAGS, ClosingReason, ContactWay, Urgency
 from ..services import accounts, cases, help_again
 
 bp = Blueprint("help_again", __name__)
@@ -207,12 +207,9 @@ def act(request_id: int, action: str):
         help_again.mark_seen(found, current_user)
         flash(_("Marked as seen. The family can see that the team has read it."), "success")
     elif action == "assign":
-        key_worker = accounts.user_by_id(int(request.form.get("key_worker_id", "0") or 0))
-        if (
-            key_worker is None
-            or key_worker.role is not Role.KEY_WORKER
-            or key_worker.team_id != case.team_id
-        ):
+        chosen = request.form.get("key_worker_id", "")
+        key_worker = accounts.user_by_id(int(chosen)) if chosen.isdigit() else None
+        if key_worker is None or not policy.can_take_request(key_worker, case):
             flash(_("Choose a key worker from your team."), "info")
         else:
             help_again.assign(found, key_worker, current_user, case.team.response_working_days)

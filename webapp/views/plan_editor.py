@@ -164,6 +164,15 @@ def new_item(case_id: int, section: str):
     return _save_item(case, plan, form, chosen)
 
 
+def _plan_item_or_404(case_id: int, key: str):
+    """The case, its plan, the newest version and one item in it, or 404."""
+    case, plan = _load(case_id)
+    if plan is None:
+        abort(404)
+    latest, item = _item_or_404(plan, key)
+    return case, plan, latest, item
+
+
 def _item_or_404(plan, key):
     latest = plans.latest_version(plan)
     for item in latest.items:
@@ -176,10 +185,7 @@ def _item_or_404(plan, key):
 @policy.allow(policy.STAFF)
 @policy.csrf_in_form
 def edit_item(case_id: int, key: str):
-    case, plan = _load(case_id)
-    if plan is None:
-        abort(404)
-    latest, item = _item_or_404(plan, key)
+    case, plan, latest, item = _plan_item_or_404(case_id, key)
     form = ItemForm(section=item.section, known_pictures=set(known_pictures()), is_new=False)
     if request.method == "GET":
         form.base_version.data = str(latest.number)
@@ -219,10 +225,7 @@ def _stale_message(stale: StaleVersion) -> None:
 @bp.route("/plan/items/<key>/move", methods=["POST"])
 @policy.allow(policy.STAFF)
 def move_item(case_id: int, key: str):
-    case, plan = _load(case_id)
-    if plan is None:
-        abort(404)
-    _latest, item = _item_or_404(plan, key)
+    case, plan, latest, item = _plan_item_or_404(case_id, key)
     try:
         plans.move_item(
             plan, _base_from_form(), current_user, key, request.form.get("direction") == "up",
@@ -236,10 +239,7 @@ def move_item(case_id: int, key: str):
 @bp.route("/plan/items/<key>/remove", methods=["POST"])
 @policy.allow(policy.STAFF)
 def remove_item(case_id: int, key: str):
-    case, plan = _load(case_id)
-    if plan is None:
-        abort(404)
-    latest, item = _item_or_404(plan, key)
+    case, plan, latest, item = _plan_item_or_404(case_id, key)
     try:
         plans.remove_item(
             plan, _base_from_form(), current_user, key, f"removed:{item.section.value}"
