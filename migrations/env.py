@@ -25,14 +25,25 @@ def run_migrations() -> None:
 
 
 def _run(connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
+        render_as_batch=sqlite,  # SQLite cannot ALTER most things
         compare_type=True,
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    # A batch migration on SQLite copies a table and drops the old one; with foreign keys on,
+    # dropping `cases` would cascade and delete every row that points at it. Turn them off
+    # for the migration (outside a transaction, where the PRAGMA takes effect), then back on.
+    raw = connection.connection.driver_connection if sqlite else None
+    if raw is not None:
+        raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+    finally:
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

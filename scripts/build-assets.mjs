@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import * as sass from "sass";
 import rtlcss from "rtlcss";
+import { bundleJs } from "./bundle-js.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const src = join(root, "static", "src");
@@ -57,6 +58,24 @@ for (const [family, pkg, stem, weight] of fonts) {
     `font-weight:${weight};src:url("/static/${url}") format("woff2")}\n`;
 }
 
+// Fonts for the PDF in "Your data to take away", drawn on the server (webapp/pdf.py): WOFF,
+// which Python reads without more packages. Latin first, then the faces for Urdu's script.
+mkdirSync(join(dist, "pdf-fonts"));
+manifest.pdf_fonts = {};
+const pdfFonts = [
+  ["regular", "@fontsource/atkinson-hyperlegible-next", "atkinson-hyperlegible-next-latin-400"],
+  ["bold", "@fontsource/atkinson-hyperlegible-next", "atkinson-hyperlegible-next-latin-700"],
+  ["regular-ext", "@fontsource/atkinson-hyperlegible-next", "atkinson-hyperlegible-next-latin-ext-400"],
+  ["bold-ext", "@fontsource/atkinson-hyperlegible-next", "atkinson-hyperlegible-next-latin-ext-700"],
+  ["arabic", "@fontsource/noto-naskh-arabic", "noto-naskh-arabic-arabic-400"],
+  ["arabic-bold", "@fontsource/noto-naskh-arabic", "noto-naskh-arabic-arabic-700"],
+];
+for (const [face, pkg, stem] of pdfFonts) {
+  const file = `${stem}-normal.woff`;
+  const content = readFileSync(join(nm, pkg, "files", file));
+  manifest.pdf_fonts[face] = emit("pdf-fonts", file, content, { compress: false, precache: false });
+}
+
 // CSS
 const compiled = sass.compile(join(src, "scss", "app.scss"), {
   loadPaths: [nm],
@@ -69,10 +88,8 @@ manifest.files["app.css"] = emit("", "app.css", css);
 // Right-to-left readers fetch this instead; the service worker caches it when first used.
 manifest.files["app-rtl.css"] = emit("", "app-rtl.css", rtlcss.process(css), { precache: false });
 
-// JS: small modules, no bundler needed.
-for (const name of readdirSync(join(src, "js"))) {
-  manifest.files[name] = emit("", name, readFileSync(join(src, "js", name)));
-}
+// JS: the small ES modules of static/src/js joined into one file from app.js (one request).
+manifest.files["app.js"] = emit("", "app.js", bundleJs(join(src, "js", "app.js")));
 
 // Pictures: OpenMoji colour SVGs, named by our own keys, with OpenMoji's own words for each
 // (used by the key workers' picture search).

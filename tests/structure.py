@@ -1,10 +1,28 @@
-"""Checks every HTML page the tests fetch: one <h1>, a <title> that starts with it,
-no duplicate ids, and a lang attribute on <html>."""
+"""Checks every HTML page the tests fetch: one <h1>, a <title> that starts with it ("Error:"
+first exactly when an error summary is shown), no duplicate ids, and a lang attribute on
+<html>."""
 
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 from html.parser import HTMLParser
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+@cache
+def error_prefix(lang: str) -> str:
+    """ "Error:" in the page's language (the base layout puts it before the title)."""
+    po = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+    if not po.exists():
+        return "Error:"
+    with po.open("rb") as file:
+        message = read_po(file).get("Error:")
+    return (message.string if message else "") or "Error:"
 
 
 class _PageParser(HTMLParser):
@@ -60,8 +78,14 @@ def check_page(html: str, where: str = "") -> None:
         problems.append(f"expected exactly one <h1>, found {page.h1_count}")
     title = _squash("".join(page.title))
     h1 = _squash("".join(page.h1_text))
-    if page.has_error_summary and ": " in title:
-        title = title.split(": ", 1)[1]  # "Error: " in any language
+    prefix = error_prefix((page.html_lang or "en").split("-")[0]) + " "
+    if page.has_error_summary and not title.startswith(prefix):
+        problems.append(
+            f"an error summary is shown, but <title> {title!r} does not start with {prefix!r}"
+        )
+    if not page.has_error_summary and title.startswith(prefix):
+        problems.append(f"<title> {title!r} says there is an error, but no error summary is shown")
+    title = title.removeprefix(prefix)
     if not h1 or not title.startswith(h1):
         problems.append(f"<title> {title!r} does not start with the <h1> {h1!r}")
     duplicates = [i for i, n in Counter(page.ids).items() if n > 1]

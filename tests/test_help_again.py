@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+from types import SimpleNamespace
 
 from webapp.extensions import db
 from webapp.models import Case, HelpRequest, Role, Team
@@ -18,6 +19,7 @@ def _page(client, path) -> str:
     return response.get_data(as_text=True)
 
 
+TEAM_HOURS = {"office_days": "01234", "office_opens": time(9), "office_closes": time(17)}
 CLOSING = {
     "summary": "Sam is back at college and feeling well.",
     "supported_by": "The college nurse, 0121 496 0003.",
@@ -39,7 +41,9 @@ def test_closing_is_told_before_and_after_and_deletes_nothing(app, as_user):
     sam = as_user("sam")
     home = _page(sam, "/")  # told after
     assert "Key working has stopped. You can still read your plan." in home
-    assert CLOSING["supported_by"] in home and "I would like help again" in home
+    # The number in the closing words is one a thumb can dial.
+    assert 'The college nurse, <a href="tel:01214960003"' in home
+    assert "I would like help again" in home
     assert "Call Mum (Alex) first." in _page(sam, f"/cases/{SAM}/plan/red")  # read only, kept
     assert sam.get(f"/cases/{SAM}/plan/suggest").status_code == 404
     assert "We agreed this version" not in _page(sam, f"/cases/{SAM}/plan/")
@@ -76,7 +80,9 @@ def test_three_steps_with_progress_in_words(as_user):
     assert 'call <a href="tel:999"' in page  # crisis routes beside "how soon"
     page = _ask(jordan, step="2", contact_way="", phone="").get_data(as_text=True)
     assert "Step 3 of 3" in page
-    assert "within 2 working days" in page  # the team's promise, shown when sending
+    # The team's promise, shown when sending: a real date and the real hours (issue 23).
+    assert "Someone from the team will contact you by " in page
+    assert "The team works Monday to Friday, 9:00am to 5:00pm." in page
     back = _ask(jordan, step="3", back="1").get_data(as_text=True)
     assert "Step 2 of 3" in back and re.search(r'value="this_week"\s+checked', back)
 
@@ -118,7 +124,10 @@ def test_young_person_is_told_when_their_carer_asked(as_user):
     chris = as_user("chris")
     assert _ask(chris, step="3", client_key="chris-1").status_code == 302
     home = _page(as_user("jordan"), "/")
-    assert "Your parent or carer asked the team for help again on" in home
+    # One line with the carer's name and where the request has got to (issue 23).
+    assert "Chris asked for help again today. The team has not read it yet." in home
+    # Chris sees his own request on his home page, in one line.
+    assert "You asked for help again today." in _page(chris, "/")
 
 
 def test_team_handles_the_request_and_reopening_keeps_history(app, as_user):
@@ -205,7 +214,8 @@ def test_after_closing_the_family_reads_the_plan_as_it_stood(app, as_user):
         db.session.commit()
     page = _page(as_user("jordan"), f"/cases/{JORDAN}/plan/")
     assert "This is the plan as it was then." in page
-    assert "This is version 2 of the plan." in page
+    # The family reads dates, not numbers; staff see which version it is.
+    assert "This is version 2 of the plan." in _page(as_user("kim"), f"/cases/{JORDAN}/plan/")
 
 
 def test_assigning_to_someone_who_cannot_take_it_is_refused_kindly(app, as_user):
@@ -218,3 +228,22 @@ def test_assigning_to_someone_who_cannot_take_it_is_refused_kindly(app, as_user)
         response = lee.post_form(f"{path}/assign", {"key_worker_id": chosen}, page=path)
         assert response.status_code == 302
         assert "Choose a key worker from your team." in lee.get(path).get_data(as_text=True)
+
+
+def test_today_tells_the_truth_now(as_user):
+    """In office hours the team is working until it closes; out of hours the crisis routes come
+    first on the status page and the page says when the team starts again."""
+    from webapp import help_words
+    from webapp.models import utcnow
+
+    jordan = as_user("jordan")
+    response = _ask(jordan, step="3", urgency="today", client_key="today-1")
+    assert response.status_code == 302
+    page = _page(jordan, "/help-again/")
+    assert "within 2 working days" not in page
+    crisis = page.index('id="crisis"')
+    if help_words.is_open(SimpleNamespace(**TEAM_HOURS), utcnow()):
+        assert "The team is working now, until 5:00pm today." in page
+    else:
+        assert "The team is not working now." in page and "They start again on" in page
+        assert crisis < page.index("What has happened to your requests")

@@ -155,3 +155,30 @@ def test_words_can_go_to_the_plan_as_a_suggestion(app, as_user):
         waiting = plans.waiting_suggestions(plans.plan_for_case(SAM))
         found = [s for s in waiting if s.text == "My guitar lessons."]
         assert found and found[0].part.value == "important" and found[0].private is True
+
+
+def _team_hours(app, days: str, opens, closes) -> None:
+    with app.app_context():
+        from webapp.models import Team
+
+        team = db.session.get(Team, 1)
+        team.office_days, team.office_opens, team.office_closes = days, opens, closes
+        db.session.commit()
+
+
+def test_after_red_the_teams_own_number_is_a_route_only_in_office_hours(app, as_user):
+    from datetime import time
+
+    sam = as_user("sam")
+    entry_id = _entry_id(_check_in(sam, "red", "red-hours"))
+    _team_hours(app, "0123456", time(0), time(23, 59, 59))  # open whenever the test runs
+    page = _page(sam, f"/journal/entries/{entry_id}")
+    crisis = page.split('id="crisis"', 1)[1].split("</section>", 1)[0]
+    assert "Your team, open now" in crisis and 'href="tel:01214960123"' in crisis
+    # The same component on "Get help now" says it in a sentence.
+    assert "Your team is open now." in _page(sam, "/get-help")
+    _team_hours(app, "", time(9), time(17))  # no day open: closed whenever the test runs
+    page = _page(sam, f"/journal/entries/{entry_id}")
+    crisis = page.split('id="crisis"', 1)[1].split("</section>", 1)[0]
+    assert "tel:01214960123" not in crisis and "Your team, open now" not in crisis
+    assert "tel:08009159292" in crisis  # the crisis line stays

@@ -190,3 +190,20 @@ def test_another_persons_client_key_cannot_touch_their_message(app, as_user, off
             m.body for m in db.session.query(Message).filter_by(client_key="shared-key")
         )
     assert bodies == ["Alex's words", "Sam's own words"]
+
+
+def test_a_queued_message_gets_a_saved_answer_only_when_it_is_saved(app, as_user, client):
+    """app.js deletes a queued message only on 201 {saved: true}; a signed-out send is a
+    redirect to the sign-in page, which the queue keeps."""
+    sam = as_user("sam")
+    data = {"body": "Sent from the queue.", "client_key": "q" * 32}
+    queued = {"X-MKW-Queued": "1"}
+    response = sam.post_form("/messages/", data, headers=queued)
+    assert response.status_code == 201
+    assert response.get_json() == {"saved": True}
+    again = sam.post_form("/messages/", data, headers=queued)  # sent twice: stored once
+    assert again.status_code == 201
+    assert sam.get("/messages/").get_data(as_text=True).count("Sent from the queue.") == 1
+    signed_out = client.post_form("/messages/", data, page="/sign-in", headers=queued)
+    assert signed_out.status_code == 302
+    assert signed_out.headers["Location"].startswith("/sign-in")

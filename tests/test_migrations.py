@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -71,3 +72,39 @@ def test_one_head_only():
 
     heads = ScriptDirectory.from_config(migrate.alembic_config()).get_heads()
     assert len(heads) == 1
+
+
+@pytest.mark.own_database
+def test_every_migration_goes_down_and_up_again_with_demo_data_in_it(tmp_path):
+    """A real database is never empty when a release is rolled back: each migration, from the
+    newest to the first, goes down and up and down again with the demo families' rows in it."""
+    from alembic.script import ScriptDirectory
+
+    from tests.conftest import second_app
+
+    url, drop = _scratch_database(tmp_path)
+    try:
+        with second_app(url):  # migrated to head, with the demo data
+            pass
+        revisions = [
+            r.revision
+            for r in ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions()
+        ]  # newest first
+        for revision in revisions:
+            migrate.downgrade(url, "-1")
+            migrate.upgrade(url, "+1")
+            migrate.downgrade(url, "-1")
+            assert revision not in _version(url), revision
+        assert _tables(url) <= {"alembic_version"}
+        migrate.upgrade(url)
+        assert _differences(url) == []
+    finally:
+        drop()
+
+
+def _version(url: str) -> set[str]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        found = {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    engine.dispose()
+    return found

@@ -6,6 +6,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 
 from webapp.extensions import db
 from webapp.models import Plan, PlanVersion
@@ -23,6 +24,22 @@ def _page(client, path) -> str:
 def _version(app, case_id) -> int:
     with app.app_context():
         return plans.latest_version(plans.plan_for_case(case_id)).number
+
+
+def _revision(app, case_id) -> int:
+    """What the editor's forms name as their base: the draft's revision."""
+    with app.app_context():
+        return plans.revision(plans.plan_for_case(case_id))
+
+
+def _share(app, client, case_id) -> None:
+    """The key worker presses "Share these changes"."""
+    response = client.post_form(
+        f"/staff/cases/{case_id}/plan/share",
+        {"base_version": str(_revision(app, case_id))},
+        page=f"/staff/cases/{case_id}/plan/edit",
+    )
+    assert response.status_code == 302
 
 
 # Who sees what ---------------------------------------------------------------------------
@@ -115,9 +132,13 @@ def test_red_section_ends_with_the_crisis_routes(as_user):
 
 def test_agreed_version_and_what_changed_since(as_user):
     page = _page(as_user("sam"), f"/cases/{SAM}/plan/")
-    assert "This is version 3 of the plan." in page
-    assert "agreed version 2" in page
+    # The family reads dates and names, never version numbers (issue 23).
+    assert "Your plan was last changed on" in page
+    assert not re.search(r"version \d", BeautifulSoup(page, "html.parser").get_text(), re.I)
+    assert "What changed since you agreed" in page  # the family's words
     assert "Added to Green: when I am OK: Playing football on Saturdays." in page
+    staff = _page(as_user("kim"), f"/cases/{SAM}/plan/")
+    assert "This is version 3 of the plan." in staff and "agreed version 2" in staff
 
 
 def test_overdue_actions_are_visible_to_family_and_staff(as_user):
@@ -139,7 +160,8 @@ def test_easy_read_and_standard_views(as_user):
     standard = _page(client, f"/cases/{SAM}/plan/about-me?view=standard")
     assert 'class="mkw-item"' in standard and "pictures/train." not in standard
     assert re.search(r'<html[^>]*class="mkw-standard', standard)
-    assert f"/cases/{SAM}/plan/about-me?view=easy-read" in standard
+    # The toggle is a form that saves the choice (issue 23), not a link for this page only.
+    assert 'action="/settings/layout"' in standard and 'name="layout" value="easy_read"' in standard
 
 
 def test_older_versions_stay_readable(as_user):
@@ -163,15 +185,25 @@ def test_print_page_has_about_me_red_and_who_helps_only(as_user):
 def test_young_person_and_key_worker_agree_the_latest_version(app, as_user):
     sam = as_user("sam")
     page = _page(sam, f"/cases/{SAM}/plan/")
-    assert "We agreed this version" in page
+    assert ">I agree<" in " ".join(page.split()).replace("> ", ">").replace(" <", "<")
     response = sam.post_form(
         f"/cases/{SAM}/plan/agree", {"version": "3"}, page=f"/cases/{SAM}/plan/"
     )
     assert response.status_code == 302
-    assert "We agreed this version" not in _page(sam, f"/cases/{SAM}/plan/")
+    page = _page(sam, f"/cases/{SAM}/plan/")
+    assert 'action="/cases/1/plan/agree"' not in page
+    assert "What changed since you agreed" not in page  # Sam agreed the newest
+    # In Sam's words, with who now knows; no version number (issue 23).
+    today = date.today()
+    said = f"You agreed your plan on {today:%A} {today.day} {today:%B} {today.year}."
+    assert said + " Kim can see that you agreed." in page
+    # Alex (Sam's parent) reads it about Sam, and the message stays on the plan page.
+    assert f"Sam agreed the plan on {today:%A} {today.day} {today:%B}" in _page(
+        as_user("alex"), f"/cases/{SAM}/plan/"
+    )
     kim = as_user("kim")
     kim.post_form(f"/cases/{SAM}/plan/agree", {"version": "3"}, page=f"/cases/{SAM}/plan/")
-    assert "The family and the key worker agreed this version" in _page(sam, f"/cases/{SAM}/plan/")
+    assert "The family and the key worker agreed this version" in _page(kim, f"/cases/{SAM}/plan/")
 
 
 def test_agreeing_an_old_version_is_refused_kindly(as_user):
@@ -181,10 +213,11 @@ def test_agreeing_an_old_version_is_refused_kindly(as_user):
 
 
 def test_carer_agrees_only_for_a_young_person_under_16(as_user):
-    assert "We agreed this version" not in _page(as_user("alex"), f"/cases/{SAM}/plan/")  # Sam 16
+    agree = f'action="/cases/{SAM}/plan/agree"'
+    assert agree not in _page(as_user("alex"), f"/cases/{SAM}/plan/")  # Sam is 16
     nadia = as_user("nadia")  # Priya is 15
     with_agree = _page(nadia, f"/cases/{PRIYA}/plan/")
-    assert "We agreed this version" not in with_agree  # version 2 is agreed already
+    assert f'action="/cases/{PRIYA}/plan/agree"' not in with_agree  # agreed already
     alex = as_user("alex")
     token = alex.csrf_token(f"/cases/{SAM}/plan/")
     response = alex.post(f"/cases/{SAM}/plan/agree", data={"csrf_token": token, "version": "3"})
@@ -210,9 +243,12 @@ def test_young_person_suggests_privately_and_key_worker_accepts(app, as_user):
     base = _version(app, SAM)
     kim.post_form(
         f"/staff/cases/{SAM}/plan/suggestions/{suggestion_id}",
-        {"decision": "accept", "base_version": str(base)},
+        {"decision": "accept", "base_version": str(_revision(app, SAM))},
         page=f"/staff/cases/{SAM}/plan/edit",
     )
+    assert _version(app, SAM) == base  # in the draft: Sam does not see it yet
+    assert "Drawing trains." not in _page(sam, f"/cases/{SAM}/plan/green")
+    _share(app, kim, SAM)
     assert _version(app, SAM) == base + 1
     assert "Drawing trains." in _page(sam, f"/cases/{SAM}/plan/green")
     assert "Drawing trains." not in _page(as_user("alex"), f"/cases/{SAM}/plan/green")
@@ -221,7 +257,9 @@ def test_young_person_suggests_privately_and_key_worker_accepts(app, as_user):
 def test_carer_is_told_who_will_see_their_words(as_user):
     page = _page(as_user("alex"), f"/cases/{SAM}/plan/suggest")
     assert "keep this private" not in page.lower()
-    assert "The young person and the key working team will see what you write." in page
+    # The suggestion itself goes to the team only; the plan is what Sam reads.
+    assert "Your key working team will read this. Sam will not see it." in " ".join(page.split())
+    assert "If it goes in the plan, Sam will see it there." in page
 
 
 def test_under_16_is_told_their_carer_will_see_it(as_user):
@@ -254,7 +292,7 @@ def test_closed_case_cannot_suggest(as_user):
 
 def test_key_worker_adds_an_item_with_a_picture(app, as_user):
     kim = as_user("kim")
-    base = _version(app, SAM)
+    base = _revision(app, SAM)
     found = kim.post_form(
         f"/staff/cases/{SAM}/plan/green/new",
         {"base_version": str(base), "text": "Swimming on Sundays.", "words": "young_person",
@@ -262,7 +300,8 @@ def test_key_worker_adds_an_item_with_a_picture(app, as_user):
         page=f"/staff/cases/{SAM}/plan/green/new",
     ).get_data(as_text=True)  # fmt: skip
     assert 'value="swimming"' in found and "Swimming on Sundays." in found
-    assert _version(app, SAM) == base  # searching saves nothing
+    assert _revision(app, SAM) == base  # searching saves nothing
+    version = _version(app, SAM)
     saved = kim.post_form(
         f"/staff/cases/{SAM}/plan/green/new",
         {
@@ -276,7 +315,9 @@ def test_key_worker_adds_an_item_with_a_picture(app, as_user):
         page=f"/staff/cases/{SAM}/plan/green/new",
     )
     assert saved.status_code == 302
-    assert _version(app, SAM) == base + 1
+    assert _version(app, SAM) == version
+    _share(app, kim, SAM)
+    assert _version(app, SAM) == version + 1
     page = _page(as_user("sam"), f"/cases/{SAM}/plan/green")
     assert "Swimming on Sundays." in page and 'alt="Swimming"' in page
     versions = _page(kim, f"/cases/{SAM}/plan/versions")
@@ -285,7 +326,7 @@ def test_key_worker_adds_an_item_with_a_picture(app, as_user):
 
 def test_two_people_editing_at_once_do_not_overwrite_each_other(app, as_user):
     kim, morgan = as_user("kim"), as_user("morgan")
-    base = _version(app, SAM)
+    base = _revision(app, SAM)
     first = kim.post_form(
         f"/staff/cases/{SAM}/plan/goals/new",
         {
@@ -313,8 +354,7 @@ def test_two_people_editing_at_once_do_not_overwrite_each_other(app, as_user):
     assert "Get a bus pass." in page  # their words are kept
     assert f'name="base_version" value="{base + 1}"' in page
     with app.app_context():
-        latest = plans.latest_version(plans.plan_for_case(SAM))
-        texts = [i.text for i in latest.items]
+        texts = [i.text for i in plans.editing_items(plans.plan_for_case(SAM))]
     assert "Learn to cook." in texts and "Get a bus pass." not in texts
     again = morgan.post_form(
         f"/staff/cases/{SAM}/plan/goals/new",
@@ -329,23 +369,26 @@ def test_two_people_editing_at_once_do_not_overwrite_each_other(app, as_user):
     assert again.status_code == 302
 
 
-def test_edit_move_and_remove_make_new_versions_and_keep_the_old(app, as_user):
+def test_move_and_remove_then_share_make_one_new_version_and_keep_the_old(app, as_user):
     kim = as_user("kim")
     editor = _page(kim, f"/staff/cases/{SAM}/plan/edit")
     keys = re.findall(r"/plan/items/([0-9a-f]{32})\"", editor)
     key = keys[0]
     base = _version(app, SAM)
+    revision = _revision(app, SAM)
     kim.post_form(
         f"/staff/cases/{SAM}/plan/items/{key}/move",
-        {"base_version": str(base), "direction": "down"},
+        {"base_version": str(revision), "direction": "down"},
         page=f"/staff/cases/{SAM}/plan/edit",
     )
     kim.post_form(
         f"/staff/cases/{SAM}/plan/items/{key}/remove",
-        {"base_version": str(base + 1)},
+        {"base_version": str(revision + 1)},
         page=f"/staff/cases/{SAM}/plan/edit",
     )
-    assert _version(app, SAM) == base + 2
+    assert _version(app, SAM) == base  # two changes, both in the draft
+    _share(app, kim, SAM)
+    assert _version(app, SAM) == base + 1  # one new version for both
     with app.app_context():
         plan = plans.plan_for_case(SAM)
         assert key not in {i.key for i in plans.latest_version(plan).items}
@@ -354,7 +397,7 @@ def test_edit_move_and_remove_make_new_versions_and_keep_the_old(app, as_user):
 
 def test_item_bad_input_is_specific_and_keeps_what_was_typed(app, as_user):
     kim = as_user("kim")
-    base = _version(app, SAM)
+    base = _revision(app, SAM)
     path = f"/staff/cases/{SAM}/plan/actions/new"
     page = kim.post_form(
         path,
@@ -375,22 +418,22 @@ def test_item_bad_input_is_specific_and_keeps_what_was_typed(app, as_user):
     assert "You have used 600." in page and long in page
     assert "Write the date the action should be done by" in page
     assert 'value="next week"' in page
-    assert _version(app, SAM) == base
+    assert _revision(app, SAM) == base
 
 
 def test_text_is_shown_as_text_never_run(app, as_user):
     kim = as_user("kim")
-    base = _version(app, SAM)
     kim.post_form(
         f"/staff/cases/{SAM}/plan/green/new",
         {
-            "base_version": str(base),
+            "base_version": str(_revision(app, SAM)),
             "part": "keeps-well",
             "text": "<script>alert(1)</script>",
             "words": "key_worker",
         },
         page=f"/staff/cases/{SAM}/plan/green/new",
     )
+    _share(app, kim, SAM)
     page = _page(as_user("sam"), f"/cases/{SAM}/plan/green")
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -406,7 +449,7 @@ def test_manager_can_start_a_plan(app, as_user, outbox):
     morgan = as_user("morgan")
     assert "Start the plan" in _page(morgan, f"/staff/cases/{PRIYA}/plan/edit")
     morgan.post_form(f"/staff/cases/{PRIYA}/plan/start", {}, page=f"/staff/cases/{PRIYA}/plan/edit")
-    assert "This is version 1" in _page(morgan, f"/staff/cases/{PRIYA}/plan/edit")
+    assert "The family sees version 1" in _page(morgan, f"/staff/cases/{PRIYA}/plan/edit")
 
 
 # Communication needs -------------------------------------------------------------------------

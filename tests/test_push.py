@@ -32,17 +32,25 @@ def unb64(text: str) -> bytes:
 class PushService:
     """A tiny push service: records what arrives, answers with `status` after `delay`."""
 
-    def __init__(self):
+    def __init__(self, fail_first: int = 0):
         self.received: list[tuple] = []
         self.status, self.delay = 201, 0.0
+        # Each endpoint (path) answers 500 to its first `fail_first` pushes, then `status`.
+        self.fail_first, self.tries = fail_first, {}
+        self.paths: list[tuple[str, int]] = []  # (path, status answered), in order
+        self.lock = threading.Lock()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - the http.server API
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 time.sleep(outer.delay)
-                outer.received.append((self.headers, body, time.perf_counter()))
-                self.send_response(outer.status)
+                with outer.lock:
+                    outer.tries[self.path] = tries = outer.tries.get(self.path, 0) + 1
+                    status = 500 if tries <= outer.fail_first else outer.status
+                    outer.paths.append((self.path, status))
+                    outer.received.append((self.headers, body, time.perf_counter()))
+                self.send_response(status)
                 self.end_headers()
 
             def log_message(self, *args):
@@ -54,6 +62,15 @@ class PushService:
 
     def close(self):
         self.server.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def local_push_service_allowed(app):
+    """The push service these tests run listens on 127.0.0.1: allow it, for these tests only."""
+    hosts = app.config["PUSH_SERVICE_HOSTS"]
+    app.config["PUSH_SERVICE_HOSTS"] = (*hosts, "127.0.0.1")
+    yield
+    app.config["PUSH_SERVICE_HOSTS"] = hosts
 
 
 @pytest.fixture
@@ -212,10 +229,11 @@ def test_email_when_a_message_waits_unread_and_push_does_not_work(app, as_user, 
 
 def test_no_email_when_the_person_said_no_or_has_read_it(app, as_user, outbox):
     sam = as_user("sam")
-    sam.post_form("/settings/", {"layout": "easy_read", "text_size": "standard", "pictures": "yes",
-                                 "read_aloud": "yes", "colours": "calm", "dyslexia_font": "no",
-                                 "reduce_motion": "yes", "language": "browser",
-                                 "email_when_unread": "no"})  # fmt: skip
+    saved = sam.post_form("/settings/", {
+        "layout": "easy_read", "text_size": "standard", "pictures": "yes", "read_aloud": "yes",
+        "colours": "calm", "dyslexia_font": "no", "reduce_motion": "yes", "language": "browser",
+        "email_when_unread": "no", "keep_on_phone": "no"})  # fmt: skip
+    assert saved.status_code == 302
     _reply_to_sam(app, as_user)
     with app.app_context():
         from webapp.services import push
@@ -231,3 +249,106 @@ def test_only_https_push_services_are_accepted(as_user):
     assert response.status_code == 400
     response = sam.post("/push/subscriptions", json={"endpoint": "https://push.example/x"})
     assert response.status_code == 400  # no CSRF token
+
+
+def _post_subscription(client, endpoint, phone):
+    token = client.csrf_token("/settings/")
+    return client.post(
+        "/push/subscriptions",
+        json={"endpoint": endpoint, "keys": {"p256dh": phone["p256dh"], "auth": phone["auth"]}},
+        headers={"X-CSRFToken": token},
+    )
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://10.0.0.1/push",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://localhost/push",
+        "https://fcm.googleapis.com.evil.example/fcm/send/x",
+        "https://evil.example/fcm.googleapis.com/",
+        "https://user@fcm.googleapis.com/fcm/send/x",
+        "https://fcm.googleapis.com:8443/fcm/send/x",
+        "http://fcm.googleapis.com/fcm/send/x",
+        "https://notify.windows.com.evil.example/w/",
+        "https://[::1]/push",
+        "https://fcm.googleapis.com:99999/x",
+        "ftp://fcm.googleapis.com/x",
+    ],
+)
+def test_only_known_push_services_are_accepted(app, as_user, phone, endpoint):
+    response = _post_subscription(as_user("sam"), endpoint, phone)
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.query(PushSubscription).count() == 0
+
+
+def test_the_known_push_services_are_accepted(app, as_user, phone):
+    sam = as_user("sam")
+    for endpoint in [
+        "https://fcm.googleapis.com/fcm/send/abc",
+        "https://updates.push.services.mozilla.com/wpush/v2/abc",
+        "https://web.push.apple.com/QGabc",
+        "https://wns2-par02p.notify.windows.com/w/?token=abc",
+    ]:
+        assert _post_subscription(sam, endpoint, phone).status_code == 201, endpoint
+
+
+def test_the_local_push_service_is_refused_outside_these_tests(app, as_user, phone, service):
+    app.config["PUSH_SERVICE_HOSTS"] = tuple(
+        h for h in app.config["PUSH_SERVICE_HOSTS"] if h != "127.0.0.1"
+    )
+    assert _post_subscription(as_user("sam"), f"{service.origin}/push/x", phone).status_code == 400
+
+
+def test_a_few_devices_per_person_and_a_new_one_replaces_the_oldest(app, as_user, phone):
+    sam = as_user("sam")
+    limit = app.config["PUSH_SUBSCRIPTIONS_PER_PERSON"]
+    for n in range(limit + 2):
+        endpoint = f"https://fcm.googleapis.com/fcm/send/device-{n}"
+        assert _post_subscription(sam, endpoint, phone).status_code == 201
+    with app.app_context():
+        kept = sorted(e for (e,) in db.session.query(PushSubscription.endpoint))
+    assert kept == sorted(
+        f"https://fcm.googleapis.com/fcm/send/device-{n}" for n in range(2, limit + 2)
+    )
+
+
+def test_nobody_else_can_take_over_or_remove_a_subscription(app, as_user, phone):
+    endpoint = "https://fcm.googleapis.com/fcm/send/sams-phone"
+    assert _post_subscription(as_user("sam"), endpoint, phone).status_code == 201
+    alex = as_user("alex")
+    assert _post_subscription(alex, endpoint, phone).status_code == 409
+    token = alex.csrf_token("/settings/")
+    alex.post(
+        "/push/subscriptions/remove", json={"endpoint": endpoint}, headers={"X-CSRFToken": token}
+    )
+    with app.app_context():
+        from webapp.services import accounts
+
+        found = db.session.query(PushSubscription).filter_by(endpoint=endpoint).one()
+        assert found.user_id == accounts.user_by_email("sam@example.org").id
+        assert found.auth == phone["auth"]
+
+
+def test_slow_push_services_cannot_hold_a_web_worker(app, as_user, phone, service):
+    """Five slow devices: the worker gives up after its budget and leaves the rest waiting."""
+    service.delay = 2.0  # longer than PUSH_TIMEOUT in the tests (1 s)
+    sam = as_user("sam")
+    for n in range(5):
+        assert _post_subscription(sam, f"{service.origin}/push/{n}", phone).status_code == 201
+    _reply_to_sam(app, as_user)
+    with app.app_context():
+        from webapp.services import push
+
+        # The reply's own after-response send may have tried them already: start again.
+        for item in db.session.query(OutboxItem):
+            item.attempts, item.next_attempt_at, item.sent_at = 0, utcnow(), None
+        db.session.commit()
+        started = time.perf_counter()
+        push.send_pending(limit=10, budget=0.5)
+        took = time.perf_counter() - started
+        attempts = sorted(i.attempts for i in db.session.query(OutboxItem))
+    assert took < 2.5
+    assert attempts == [0, 0, 0, 0, 1] or attempts == [0, 0, 0, 0, 0]

@@ -26,6 +26,13 @@ def register_cli(app: Flask) -> None:
         for line in demo.account_lines():
             click.echo("  " + line)
 
+    @demo_cli.command("accounts")
+    def accounts() -> None:
+        """Print the demo accounts, their password and the staff second-factor secret."""
+        click.echo("Demo accounts:")
+        for line in demo.account_lines():
+            click.echo("  " + line)
+
     app.cli.add_command(demo_cli)
 
     push_cli = AppGroup("push", help="Web push.")
@@ -50,6 +57,34 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(push_cli)
 
+    retention_cli = AppGroup("retention", help="Keeping records only as long as the law says.")
+
+    @retention_cli.command("run")
+    @click.option("--dry-run", is_flag=True, help="List what is past its date; remove nothing.")
+    def retention_run(dry_run: bool) -> None:
+        """Remove closed cases past the retention date (ids and dates only are printed)."""
+        from datetime import date
+
+        from flask import current_app
+
+        from .services import retention
+
+        found = retention.due(
+            date.today(),
+            current_app.config["RETAIN_UNTIL_AGE"],
+            current_app.config["RETAIN_UNTIL_AGE_IF_17_AT_END"],
+        )
+        for item in found:
+            click.echo(
+                f"case {item.case_id}: closed {item.closed_on}, kept until {item.keep_until}"
+            )
+        if dry_run:
+            click.echo(f"{len(found)} case(s) past the retention date; nothing removed (dry run).")
+            return
+        click.echo(f"Removed {retention.remove(found)} case(s).")
+
+    app.cli.add_command(retention_cli)
+
     notify_cli = AppGroup("notify", help="Pushes and emails that say something is waiting.")
 
     @notify_cli.command("send-pending")
@@ -57,9 +92,13 @@ def register_cli(app: Flask) -> None:
         """Queue emails for long-unread messages, then send everything due (run it from cron)."""
         from flask import current_app
 
+        from . import jobs
         from .services import push
 
         queued = push.queue_unread_emails(current_app.config["EMAIL_UNREAD_AFTER"])
+        if jobs.enabled():
+            click.echo(f"Queued {queued} email(s); {jobs.enqueue_due()} job(s) for the workers.")
+            return
         counts = push.send_pending(limit=500)
         click.echo(
             f"Queued {queued} email(s). Sent {counts['sent']}, failed {counts['failed']} "
@@ -67,6 +106,63 @@ def register_cli(app: Flask) -> None:
         )
 
     app.cli.add_command(notify_cli)
+
+    @app.cli.command("worker")
+    @click.option("--burst", is_flag=True, help="Send everything that is due, then stop.")
+    def worker(burst: bool) -> None:
+        """Send pushes and emails from the job queue (needs REDIS_URL). Run one or more."""
+        from flask import current_app
+
+        from . import jobs
+
+        if not jobs.enabled():
+            click.echo(
+                "REDIS_URL is not set: without a queue the web process sends pushes and "
+                "emails itself, and `flask notify send-pending` (cron) retries them.",
+                err=True,
+            )
+            raise SystemExit(2)
+        name = current_app.config["QUEUE_NAME"]
+        click.echo(
+            f"Worker on queue {name}" + (" (burst: stops when nothing is due)" if burst else "")
+        )
+        ran = jobs.run_worker(burst=burst)
+        click.echo(f"Ran {ran} job(s).")
+
+    alerts_cli = AppGroup("alerts", help="Urgent signals and check-in reminders.")
+
+    @alerts_cli.command("tick")
+    def tick() -> None:
+        """Escalate urgent signals nobody has seen, queue reminders, send the outbox.
+        Run it every minute (cron, or the job queue)."""
+        from . import jobs
+        from .models import utcnow
+        from .services import alerts
+
+        counts = alerts.tick(utcnow(), send=not jobs.enabled())
+        if jobs.enabled():
+            click.echo(f"Queued {jobs.enqueue_due()} push(es) and email(s) for the workers.")
+        click.echo(
+            f"Checked {counts['alerts']} urgent signal(s), queued {counts['reminders']} "
+            f"reminder(s). Sent {counts['sent']}, failed {counts['failed']} (kept for a retry), "
+            f"gone {counts['gone']}."
+        )
+
+    app.cli.add_command(alerts_cli)
+
+    appointments_cli = AppGroup("appointments", help="What happens next: appointments.")
+
+    @appointments_cli.command("remind")
+    def remind() -> None:
+        """Queue the reminders that are due now (run it every 5 minutes, with notify
+        send-pending); each is queued once, at the person's chosen London time."""
+        from .models import utcnow
+        from .services import appointments
+
+        queued = appointments.due_reminders(utcnow())
+        click.echo(f"Queued {queued} reminder(s).")
+
+    app.cli.add_command(appointments_cli)
 
     easyread_cli = AppGroup("easyread", help="The easy-read library in easyread/.")
 
@@ -121,5 +217,20 @@ def register_cli(app: Flask) -> None:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         migrate.upgrade(url)
         click.echo("The database is up to date.")
+
+    @db_cli.command("check")
+    def check() -> None:
+        """Fail (exit 1) when the database is not at the newest migration, or when the models
+        and the migrations differ (a change to a model without its migration)."""
+        from flask import current_app
+
+        from . import migrate
+
+        problems = migrate.check(current_app.config["DATABASE_URL"])
+        for problem in problems:
+            click.echo(problem, err=True)
+        if problems:
+            raise SystemExit(1)
+        click.echo("The models and the migrations agree, and the database is at the newest.")
 
     app.cli.add_command(db_cli)

@@ -6,7 +6,6 @@ names the file, the line, the topic and the chunk, so whoever wrote it can find 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from .config import ROOT
+from .pictures import known_pictures
 
 LIBRARY = ROOT / "easyread"
 STATUSES = {"ready", "draft"}  # ready: load for review; draft: still being written
@@ -93,7 +93,9 @@ def load_file(path: Path) -> LibraryEntry:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        raise LibraryError([Problem(path, line, f"not valid YAML: {exc.problem or exc}")]) from None
+        raise LibraryError(
+            [Problem(path, line, f"not valid YAML: {getattr(exc, 'problem', None) or exc}")]
+        ) from None
     if root is None:
         raise LibraryError([Problem(path, 1, "the file is empty")])
     nodes = _mapping(root, path)
@@ -171,12 +173,8 @@ def load_rules(folder: Path = LIBRARY) -> dict:
     return yaml.safe_load((folder / "_rules.yaml").read_text(encoding="utf-8"))
 
 
-def known_pictures() -> set[str]:
-    data = json.loads((ROOT / "static" / "src" / "pictures.json").read_text())
-    return {k for k in data if not k.startswith("_")}
-
-
-SENTENCE_END = re.compile(r"(?<=[.!?؟۔])\s+")
+# Full stops: Latin, Arabic and Urdu, and the danda of Bengali and Gurmukhi.
+SENTENCE_END = re.compile(r"(?<=[.!?؟۔।])\s+")
 
 
 def sentences(text: str) -> list[str]:

@@ -11,9 +11,15 @@ from .config import ROOT
 PICTURE_LIST = ROOT / "static" / "src" / "pictures.json"
 
 
-def picture_keys() -> list[str]:
+def known_pictures() -> set[str]:
+    """Every picture key we have: the one list, static/src/pictures.json."""
     data = json.loads(PICTURE_LIST.read_text())
-    return [k for k in data if not k.startswith("_")]
+    return {k for k in data if not k.startswith("_")}
+
+
+def picture_words() -> dict[str, str]:
+    """Each picture key with the words that find it (made by the build from OpenMoji's data)."""
+    return current_app.extensions["asset_manifest"]["picture_words"]
 
 
 def picture_url(key: str) -> str:

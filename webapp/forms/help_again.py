@@ -1,46 +1,80 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 
 from ..models import TAGS, ClosingReason, ContactWay, Urgency
-from .fields import choices, strip
+from .base import Form
+from .error_messages import EMAIL_FORMAT, NOT_A_PICTURE_HERE
+from .fields import (
+    EmailAddress,
+    IsoDate,
+    KeepItShort,
+    NotPast,
+    OnlyWhen,
+    choices,
+    day_of,
+    only_when,
+    required,
+    strip,
+)
+from .journal import TAG_LABELS
 
 TEXT_MAX = 1000
 PHONE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
 
-def _too_long(field, limit: int) -> bool:
-    if len(field.data or "") > limit:
-        field.errors.append(
-            str(
-                _l(
-                    "Keep it short: use %(max)s characters or fewer. You have used %(count)s.",
-                    max=limit,
-                    count=len(field.data),
-                )
+class PhoneNumber:
+    """A phone number someone can call or text: at least 10 digits."""
+
+    def __call__(self, form, field):
+        value = field.data or ""
+        if not PHONE.match(value) or sum(c.isdigit() for c in value) < 10:
+            raise ValidationError(
+                _l("Enter a phone number with at least 10 numbers, like 07700 900123.")
             )
-        )
-        return True
-    return False
 
 
-def _phone_ok(value: str | None) -> bool:
-    return bool(PHONE.match(value or "")) and sum(c.isdigit() for c in value) >= 10
+def on_step(step: int) -> OnlyWhen:
+    """Asked on this step of HelpAgainForm: checked once the person has reached it."""
+    return OnlyWhen(lambda form: form.step >= step)
 
 
-class HelpAgainForm(FlaskForm):
+class HelpAgainForm(Form):
     """Three short steps. Answers from earlier steps travel with the form, so nothing is lost
     and nothing is stored until the person presses "Send"."""
 
+    # The steps checked so far (check_step): a later step's answers are not checked yet.
+    step = 0
+
     client_key = HiddenField()
-    happening = TextAreaField(_l("What is happening?"), filters=[strip])
-    tags = SelectMultipleField(_l("What is it about?"), validate_choice=False)
+    happening = TextAreaField(
+        _l("What is happening?"),
+        filters=[strip],
+        validators=[
+            on_step(1),
+            required(_l("Tell us what is happening, in a few words.")),
+            KeepItShort(TEXT_MAX),
+        ],
+    )
+    tags = SelectMultipleField(
+        _l("What is it about?"),
+        choices=choices((t, TAG_LABELS[t]) for t in TAGS),
+        validators=[on_step(1)],
+        invalid_choice_message=NOT_A_PICTURE_HERE,
+    )
+    # Offered only to a young person of 16 or over (policy.can_share_with_carers).
+    share = BooleanField(_l("Share this with my parents and carers"))
     urgency = RadioField(
         _l("How soon do you need help?"),
         choices=choices(
@@ -50,7 +84,8 @@ class HelpAgainForm(FlaskForm):
                 (Urgency.NOT_URGENT.value, _l("It is not urgent")),
             ]
         ),
-        validate_choice=False,
+        validators=[on_step(2)],
+        invalid_choice_message=_l("Choose how soon you need help."),
     )
     contact_way = RadioField(
         _l("How should we contact you?"),
@@ -62,57 +97,60 @@ class HelpAgainForm(FlaskForm):
                 (ContactWay.APP.value, _l("A message in this app")),
             ]
         ),
-        validate_choice=False,
+        validators=[on_step(3)],
+        invalid_choice_message=_l("Choose how we should contact you."),
     )
-    phone = StringField(_l("Phone number"), filters=[strip])
-    email = StringField(_l("Email address"), filters=[strip])
+    phone = StringField(
+        _l("Phone number"),
+        filters=[strip],
+        validators=[
+            on_step(3),
+            only_when("contact_way", ContactWay.PHONE.value, ContactWay.TEXT.value),
+            PhoneNumber(),
+        ],
+    )
+    email = StringField(
+        _l("Email address"),
+        filters=[strip],
+        validators=[
+            on_step(3),
+            only_when("contact_way", ContactWay.EMAIL.value),
+            required(EMAIL_FORMAT),
+            EmailAddress(),
+        ],
+    )
     best_times = StringField(
-        _l("Best times to contact you (you do not have to say)"), filters=[strip]
+        _l("Best times to contact you (you do not have to say)"),
+        filters=[strip],
+        validators=[on_step(3), KeepItShort(200)],
     )
 
     def check_step(self, step: int) -> bool:
-        """Check the answers up to this step; errors go on the fields, like validate()."""
-        for field in self:
-            field.errors = []
-        self.csrf_token.validate(self)
-        if step >= 1:
-            if not self.happening.data:
-                self.happening.errors.append(str(_l("Tell us what is happening, in a few words.")))
-            else:
-                _too_long(self.happening, TEXT_MAX)
-            if any(t not in TAGS for t in self.tags.data or []):
-                self.tags.errors.append(str(_l("Choose from the pictures on this page.")))
-        if step >= 2 and self.urgency.data not in {u.value for u in Urgency}:
-            self.urgency.errors.append(str(_l("Choose how soon you need help.")))
-        if step >= 3:
-            way = self.contact_way.data
-            if way not in {c.value for c in ContactWay}:
-                self.contact_way.errors.append(str(_l("Choose how we should contact you.")))
-            phone_needed = way in (ContactWay.PHONE.value, ContactWay.TEXT.value)
-            if phone_needed and not _phone_ok(self.phone.data):
-                self.phone.errors.append(
-                    str(_l("Enter a phone number with at least 10 numbers, like 07700 900123."))
-                )
-            if way == ContactWay.EMAIL.value:
-                try:
-                    validate_email(self.email.data or "", check_deliverability=False)
-                except EmailNotValidError:
-                    self.email.errors.append(
-                        str(
-                            _l("Enter an email address in the right format, like name@example.com.")
-                        )
-                    )
-            _too_long(self.best_times, 200)
-        self._errors = None
-        return not any(field.errors for field in self)
+        """Check the answers of the steps up to this one; 0 checks only that the form was
+        sent safely (going back never shows errors)."""
+        self.step = step
+        return self.validate()
 
 
-class ClosingForm(FlaskForm):
-    summary = TextAreaField(_l("A summary for the family, in plain words"), filters=[strip])
-    supported_by = TextAreaField(
-        _l("Who supports them now, and how to reach them"), filters=[strip]
+class ClosingForm(Form):
+    summary = TextAreaField(
+        _l("A summary for the family, in plain words"),
+        filters=[strip],
+        validators=[required(_l("Write a summary for the family.")), KeepItShort(TEXT_MAX)],
     )
-    if_harder = TextAreaField(_l("What to do if things get harder"), filters=[strip])
+    supported_by = TextAreaField(
+        _l("Who supports them now, and how to reach them"),
+        filters=[strip],
+        validators=[
+            required(_l("Write who supports them now and how to reach them.")),
+            KeepItShort(TEXT_MAX),
+        ],
+    )
+    if_harder = TextAreaField(
+        _l("What to do if things get harder"),
+        filters=[strip],
+        validators=[required(_l("Write what to do if things get harder.")), KeepItShort(TEXT_MAX)],
+    )
     reason = RadioField(
         _l("Why is key working stopping?"),
         choices=choices(
@@ -124,37 +162,32 @@ class ClosingForm(FlaskForm):
                 (ClosingReason.OTHER.value, _l("Another reason")),
             ]
         ),
-        validate_choice=False,
+        invalid_choice_message=_l("Choose why key working is stopping."),
     )
-    closes_on = StringField(_l("When does key working stop?"), filters=[strip])
+    closes_on = StringField(
+        _l("When does key working stop?"),
+        filters=[strip],
+        validators=[
+            IsoDate(_l("Write the date, like 2027-03-31.")),
+            NotPast(_l("Choose today or a later date.")),
+        ],
+    )
 
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        required = {
-            self.summary: _l("Write a summary for the family."),
-            self.supported_by: _l("Write who supports them now and how to reach them."),
-            self.if_harder: _l("Write what to do if things get harder."),
-        }
-        for field, message in required.items():
-            if not field.data:
-                field.errors.append(str(message))
-            else:
-                _too_long(field, TEXT_MAX)
-        if self.reason.data not in {r.value for r in ClosingReason}:
-            self.reason.errors.append(str(_l("Choose why key working is stopping.")))
-        try:
-            when = date.fromisoformat(self.closes_on.data or "")
-            if when < date.today():
-                self.closes_on.errors.append(str(_l("Choose today or a later date.")))
-        except ValueError:
-            self.closes_on.errors.append(str(_l("Write the date, like 2027-03-31.")))
-        self._errors = None
-        return ok and not any(f.errors for f in self)
+    def closing_day(self):
+        return day_of(self.closes_on)
 
 
-class ContactForm(FlaskForm):
-    words = TextAreaField(_l("What happened when you made contact?"), filters=[strip])
+class ContactForm(Form):
+    words = TextAreaField(
+        _l("What happened when you made contact?"),
+        filters=[strip],
+        validators=[required(_l("Write what happened when you made contact."))],
+    )
 
 
-class SignpostForm(FlaskForm):
-    to = StringField(_l("Where did you point them to?"), filters=[strip])
+class SignpostForm(Form):
+    to = StringField(
+        _l("Where did you point them to?"),
+        filters=[strip],
+        validators=[required(_l("Write the service you pointed them to."))],
+    )

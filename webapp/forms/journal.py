@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectMultipleField, TextAreaField, ValidationError
+from wtforms import BooleanField, HiddenField, SelectMultipleField, TextAreaField
+from wtforms.validators import AnyOf
 
 from ..models import TAGS, Feeling
+from ..services.amber import ANSWERS
 from ..services.journal import WORDS_MAX
-from .fields import strip
+from .base import Form
+from .error_messages import NOT_A_PICTURE_HERE
+from .fields import KeepItShort, choices, max_length, required, strip
 
 TAG_LABELS = {
     "school": _l("School or college"),
@@ -19,40 +23,59 @@ TAG_LABELS = {
     "health": _l("Health"),
     "home": _l("Home"),
 }
+assert set(TAG_LABELS) == set(TAGS)
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(Form):
     """Three big buttons; the one pressed says the colour."""
 
-    feeling = HiddenField()
-    client_key = HiddenField()
+    feeling = HiddenField(
+        validators=[
+            AnyOf(
+                [f.value for f in Feeling],
+                message=_l("Choose how you are today: green, amber or red."),
+            )
+        ]
+    )
+    client_key = HiddenField(
+        validators=[
+            required(_l("Your check-in could not be saved. Please try again.")),
+            max_length(64, _l("Your check-in could not be saved. Please try again.")),
+        ]
+    )
 
-    def validate_feeling(self, field):
-        if field.data not in {f.value for f in Feeling}:
-            raise ValidationError(_l("Choose how you are today: green, amber or red."))
 
-    def validate_client_key(self, field):
-        if not field.data or len(field.data) > 64:
-            raise ValidationError(_l("Your check-in could not be saved. Please try again."))
-
-
-class DetailsForm(FlaskForm):
-    words = TextAreaField(_l("Words (you do not have to write anything)"), filters=[strip])
-    tags = SelectMultipleField(_l("What is it about?"), validate_choice=False)
+class DetailsForm(Form):
+    words = TextAreaField(
+        _l("Words (you do not have to write anything)"),
+        filters=[strip],
+        validators=[KeepItShort(WORDS_MAX)],
+    )
+    tags = SelectMultipleField(
+        _l("What is it about?"),
+        choices=choices(TAG_LABELS.items()),
+        invalid_choice_message=NOT_A_PICTURE_HERE,
+    )
     talk = BooleanField(_l("I want to talk about this with my key worker"))
     share = BooleanField(_l("Share this with my key worker"))
 
-    def validate_words(self, field):
-        if len(field.data or "") > WORDS_MAX:
-            raise ValidationError(
-                _l(
-                    "Keep it short: use %(max)s characters or fewer. You have used %(count)s.",
-                    max=WORDS_MAX,
-                    count=len(field.data),
-                )
-            )
 
-    def validate_tags(self, field):
-        unknown = [t for t in field.data or [] if t not in TAGS]
-        if unknown:
-            raise ValidationError(_l("Choose from the pictures on this page."))
+class DidItHelpForm(Form):
+    """Did it help? One answer (yes, a bit, no) for each "what helps" item of the Amber plan,
+    sent as radios named helped-<item key>: at least one."""
+
+    def __init__(self, *args, keys: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        sent = request.form
+        self.answers = {
+            key: sent[f"helped-{key}"] for key in keys if sent.get(f"helped-{key}") in ANSWERS
+        }
+        # The error summary leads to the first item's answers.
+        self.problem_anchor = f"helped-{keys[0]}" if keys else "helped-form"
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.answers:
+            self.form_errors.append(_l("Choose yes, a bit or no for at least 1 thing."))
+        return not self.form_errors

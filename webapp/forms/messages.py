@@ -1,29 +1,21 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField, ValidationError
+from wtforms import BooleanField, HiddenField, TextAreaField
 
 from ..services.messages import BODY_MAX
-from .fields import strip
+from .base import Form
+from .fields import KeepItShort, max_length, required, strip
+
+NOT_SENT = _l("Your message could not be sent. Please send it again.")
 
 
-class MessageForm(FlaskForm):
-    body = TextAreaField(_l("Your message"), filters=[strip])
-    client_key = HiddenField()
-
-    def validate_body(self, field):
-        if not field.data:
-            raise ValidationError(_l("Write your message before you send it."))
-        if len(field.data) > BODY_MAX:
-            raise ValidationError(
-                _l(
-                    "Keep it short: use %(max)s characters or fewer. You have used %(count)s.",
-                    max=BODY_MAX,
-                    count=len(field.data),
-                )
-            )
-
-    def validate_client_key(self, field):
-        if not field.data or len(field.data) > 64:
-            raise ValidationError(_l("Your message could not be sent. Please send it again."))
+class MessageForm(Form):
+    body = TextAreaField(
+        _l("Your message"),
+        filters=[strip],
+        validators=[required(_l("Write your message before you send it.")), KeepItShort(BODY_MAX)],
+    )
+    client_key = HiddenField(validators=[required(NOT_SENT), max_length(64, NOT_SENT)])
+    # Families only: a person from the team is told at once (see services/alerts.py).
+    urgent = BooleanField(_l("It is urgent: tell a person from the team now"))

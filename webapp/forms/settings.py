@@ -1,16 +1,22 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 
 from ..models import Colours, Layout, TextSize
+from .base import Form
 from .fields import choices
 
 YES_NO = choices([("yes", _l("Yes")), ("no", _l("No"))])
 
 
-class SettingsForm(FlaskForm):
+def _yes_no(label, message) -> RadioField:
+    return RadioField(label, choices=YES_NO, invalid_choice_message=message)
+
+
+class SettingsForm(Form):
+    """Every radio must have one of its own choices; each says what to choose."""
+
     layout = RadioField(
         _l("How do you want to read pages?"),
         choices=choices(
@@ -19,6 +25,7 @@ class SettingsForm(FlaskForm):
                 (Layout.STANDARD.value, _l("Standard: more words on each page")),
             ]
         ),
+        invalid_choice_message=_l("Choose how you want to read pages."),
     )
     text_size = RadioField(
         _l("Text size"),
@@ -29,9 +36,12 @@ class SettingsForm(FlaskForm):
                 (TextSize.LARGEST.value, _l("Largest")),
             ]
         ),
+        invalid_choice_message=_l("Choose a text size."),
     )
-    pictures = RadioField(_l("Show pictures?"), choices=YES_NO)
-    read_aloud = RadioField(_l("Show read aloud buttons?"), choices=YES_NO)
+    pictures = _yes_no(_l("Show pictures?"), _l("Choose if you want to see pictures."))
+    read_aloud = _yes_no(
+        _l("Show read aloud buttons?"), _l("Choose if you want read aloud buttons.")
+    )
     colours = RadioField(
         _l("Colours"),
         choices=choices(
@@ -40,28 +50,21 @@ class SettingsForm(FlaskForm):
                 (Colours.HIGH_CONTRAST.value, _l("High contrast: black and white")),
             ]
         ),
+        invalid_choice_message=_l("Choose the colours you want."),
     )
-    dyslexia_font = RadioField(_l("Use a font made for dyslexia?"), choices=YES_NO)
-    reduce_motion = RadioField(_l("Stop things moving on the screen?"), choices=YES_NO)
-    language = RadioField(_l("Language"))
-    email_when_unread = RadioField(_l("Email me when a message is waiting?"), choices=YES_NO)
-
-    def validate(self, extra_validators=None) -> bool:
-        # Every radio must have one of its own choices; a missing one gets its own message.
-        messages = {
-            "layout": _l("Choose how you want to read pages."),
-            "text_size": _l("Choose a text size."),
-            "pictures": _l("Choose if you want to see pictures."),
-            "read_aloud": _l("Choose if you want read aloud buttons."),
-            "colours": _l("Choose the colours you want."),
-            "dyslexia_font": _l("Choose if you want the font made for dyslexia."),
-            "reduce_motion": _l("Choose if you want to stop things moving."),
-            "language": _l("Choose a language."),
-            "email_when_unread": _l("Choose if you want an email when a message is waiting."),
-        }
-        ok = super().validate(extra_validators)
-        for name, message in messages.items():
-            field = self[name]
-            if field.errors:
-                field.errors = [str(message)]
-        return ok
+    dyslexia_font = _yes_no(
+        _l("Use a font made for dyslexia?"), _l("Choose if you want the font made for dyslexia.")
+    )
+    reduce_motion = _yes_no(
+        _l("Stop things moving on the screen?"), _l("Choose if you want to stop things moving.")
+    )
+    language = RadioField(_l("Language"), invalid_choice_message=_l("Choose a language."))
+    email_when_unread = _yes_no(
+        _l("Email me when a message is waiting?"),
+        _l("Choose if you want an email when a message is waiting."),
+    )
+    # Families only (the view removes it for staff): off until the person says yes.
+    keep_on_phone = _yes_no(
+        _l("Keep my plan on this phone?"),
+        _l("Choose if you want to keep your plan on this phone."),
+    )

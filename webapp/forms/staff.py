@@ -3,11 +3,21 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField, StringField, ValidationError
+from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
 
 from ..models import DsrRating, KeyWorkerRole, Role
-from .fields import NAME_MAX, EmailAddress, choices, max_length, required, strip
+from .base import Form
+from .fields import (
+    NAME_MAX,
+    EmailAddress,
+    InThePast,
+    IsoDate,
+    choices,
+    max_length,
+    only_when,
+    required,
+    strip,
+)
 
 ROLE_LABELS = {
     Role.YOUNG_PERSON: _l("Young person"),
@@ -30,7 +40,7 @@ KEY_WORKER_ROLE_LABELS = {
 }
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     name = StringField(
         _l("Full name"),
         filters=[strip],
@@ -44,16 +54,32 @@ class InviteForm(FlaskForm):
         filters=[strip],
         validators=[required(_l("Enter the person's email address.")), EmailAddress()],
     )
-    role = RadioField(_l("Who are you inviting?"), validate_choice=False)
+    role = RadioField(
+        _l("Who are you inviting?"), invalid_choice_message=_l("Choose who you are inviting.")
+    )
     case_id = SelectField(
-        _l("Which young person do they care for?"), coerce=str, validate_choice=False
+        _l("Which young person do they care for?"),
+        validators=[
+            only_when("role", Role.CARER.value),
+            required(_l("Choose the young person this carer looks after.")),
+        ],
+        invalid_choice_message=_l("Choose the young person this carer looks after."),
     )
     # Typed as text (type="date" in the page) and parsed here, so the message is ours.
-    date_of_birth = StringField(_l("Date of birth (young person only)"), filters=[strip])
+    date_of_birth = StringField(
+        _l("Date of birth (young person only)"),
+        filters=[strip],
+        validators=[
+            only_when("role", Role.YOUNG_PERSON.value),
+            IsoDate(_l("Enter the young person's date of birth, like 2009-03-27.")),
+            InThePast(_l("The date of birth must be in the past.")),
+        ],
+    )
     dsr_rating = RadioField(
         _l("Dynamic Support Register rating (young person only)"),
         choices=choices((r.value, label) for r, label in DSR_LABELS.items()),
-        validate_choice=False,
+        validators=[only_when("role", Role.YOUNG_PERSON.value)],
+        invalid_choice_message=_l("Choose the young person's rating on the register."),
     )
 
     def __init__(self, *args, roles: list[Role], cases: list[tuple[str, str]], **kwargs):
@@ -61,53 +87,33 @@ class InviteForm(FlaskForm):
         self.role.choices = choices((r.value, ROLE_LABELS[r]) for r in roles)
         self.case_id.choices = choices([("", _l("Choose a young person")), *cases])
 
-    def validate_role(self, field):
-        if field.data not in {c.value for c in field.choices}:
-            raise ValidationError(_l("Choose who you are inviting."))
-
-    def validate_case_id(self, field):
-        if self.role.data == Role.CARER.value:
-            valid = {c.value for c in field.choices if c.value}
-            if field.data not in valid:
-                raise ValidationError(_l("Choose the young person this carer looks after."))
-
-    def validate_date_of_birth(self, field):
-        if self.role.data != Role.YOUNG_PERSON.value:
-            return
-        try:
-            born = date.fromisoformat(field.data or "")
-        except ValueError:
-            raise ValidationError(
-                _l("Enter the young person's date of birth, like 2009-03-27.")
-            ) from None
-        if born >= date.today():
-            raise ValidationError(_l("The date of birth must be in the past."))
-
     def birth_date(self) -> date | None:
         return date.fromisoformat(self.date_of_birth.data) if self.date_of_birth.data else None
 
-    def validate_dsr_rating(self, field):
-        valid = {r.value for r in DsrRating}
-        if self.role.data == Role.YOUNG_PERSON.value and field.data not in valid:
-            raise ValidationError(_l("Choose the young person's rating on the register."))
 
-
-class AssignKeyWorkerForm(FlaskForm):
-    key_worker_id = SelectField(_l("Key worker"), coerce=str, validate_choice=False)
+class AssignKeyWorkerForm(Form):
+    key_worker_id = SelectField(
+        _l("Key worker"),
+        validators=[required(_l("Choose a key worker from the list."))],
+        invalid_choice_message=_l("Choose a key worker from the list."),
+    )
     role = RadioField(
         _l("Their role on this case"),
         choices=choices((r.value, label) for r, label in KEY_WORKER_ROLE_LABELS.items()),
-        validate_choice=False,
+        invalid_choice_message=_l("Choose the key worker's role on this case."),
     )
-
-    def validate_role(self, field):
-        if field.data not in {r.value for r in KeyWorkerRole}:
-            raise ValidationError(_l("Choose the key worker's role on this case."))
 
     def __init__(self, *args, key_workers: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.key_worker_id.choices = choices([("", _l("Choose a key worker")), *key_workers])
 
-    def validate_key_worker_id(self, field):
-        if field.data not in {c.value for c in field.choices if c.value}:
-            raise ValidationError(_l("Choose a key worker from the list."))
+
+class CompetenceForm(Form):
+    reason = TextAreaField(
+        _l("Why are they competent to decide? Say how you assessed it."),
+        filters=[strip],
+        validators=[
+            required(_l("Write why the young person is competent to decide.")),
+            max_length(1000, _l("Use 1000 characters or fewer.")),
+        ],
+    )

@@ -1,8 +1,29 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
+from .alerts import ALERT_SOURCES, Alert, AlertNotice, HelpedAnswer
+from .appointments import (
+    Appointment,
+    AppointmentKind,
+    AppointmentNote,
+    Attendance,
+    CalendarFeed,
+    ReminderChoice,
+    ThingsToSay,
+)
+from .audit import AuditEvent
 from .base import Base, utcnow
 from .cases import Case, CaseCarer, CaseKeyWorker, CaseStatus, DsrRating, KeyWorkerRole, Team
 from .content import ContentReview, ContentStatus, ContentVersion, ReviewDecision
+from .feedback import (
+    QUESTIONS,
+    SCALE,
+    THEMES,
+    Feedback,
+    FeedbackKind,
+    Need,
+    ServiceGap,
+    SurveyAnswer,
+)
 from .journal import TAGS, Feeling, JournalEntry
 from .messages import Conversation, ConversationRead, Message
 from .people import (
@@ -22,6 +43,8 @@ from .plans import (
     CommunicationNeeds,
     Part,
     Plan,
+    PlanDraft,
+    PlanDraftItem,
     PlanItem,
     PlanSuggestion,
     PlanVersion,
@@ -30,9 +53,70 @@ from .plans import (
     Words,
 )
 from .push import OutboxItem, PushSubscription
+from .register import (
+    AdmissionKind,
+    Barrier,
+    BarrierStep,
+    BarrierStepKind,
+    Condition,
+    ConsentGiver,
+    ConsentWay,
+    HospitalAdmission,
+    HospitalDischarge,
+    RatingChange,
+    Referral,
+    ReferralSource,
+    RegisterConsent,
+    RegisterSettings,
+)
 from .requests import CaseClosure, ClosingReason, ContactWay, HelpRequest, Urgency
+from .sessions import Passkey, PasskeyChallenge, RecoveryCode, SecurityEvent, SignInSession
+from .sharing import ShareLink
+from .translations import TRANSLATED_FIELDS, PlanTranslation
 
 __all__ = [
+    "TRANSLATED_FIELDS",
+    "PlanTranslation",
+    "ALERT_SOURCES",
+    "Alert",
+    "AlertNotice",
+    "HelpedAnswer",
+    "Passkey",
+    "PasskeyChallenge",
+    "RecoveryCode",
+    "SecurityEvent",
+    "SignInSession",
+    "ShareLink",
+    "AuditEvent",
+    "Appointment",
+    "AppointmentKind",
+    "AppointmentNote",
+    "Attendance",
+    "CalendarFeed",
+    "ReminderChoice",
+    "ThingsToSay",
+    "QUESTIONS",
+    "SCALE",
+    "THEMES",
+    "Feedback",
+    "FeedbackKind",
+    "Need",
+    "ServiceGap",
+    "SurveyAnswer",
+    "AdmissionKind",
+    "Barrier",
+    "BarrierStep",
+    "BarrierStepKind",
+    "Condition",
+    "ConsentGiver",
+    "ConsentWay",
+    "Referral",
+    "ReferralSource",
+    "RegisterConsent",
+    "HospitalAdmission",
+    "HospitalDischarge",
+    "RatingChange",
+    "RegisterSettings",
     "OutboxItem",
     "PushSubscription",
     "Conversation",
@@ -55,6 +139,8 @@ __all__ = [
     "CommunicationNeeds",
     "Part",
     "Plan",
+    "PlanDraft",
+    "PlanDraftItem",
     "PlanItem",
     "PlanSuggestion",
     "PlanVersion",

@@ -43,6 +43,7 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     author: Mapped[User | None] = relationship()
+    conversation: Mapped[Conversation] = relationship()
 
 
 class ConversationRead(Base):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Email, UTCDateTime, enum_column, utcnow
@@ -43,6 +43,18 @@ class User(Base):
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Changing the password ends reset links made before it.
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Team settings, set by the manager: the duty contact is told of every urgent signal;
+    # a person on leave is never told.
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=False)
+    on_leave: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Staff second factor (TOTP). The secret is made at set-up; confirmed once a code from it
+    # has worked. The last time step used stops a code being used twice.
+    # Encrypted ("enc1:" + Fernet token, services/second_factor.py); never the secret in clear.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # The WebAuthn user handle: random, so a passkey says nothing about who the person is.
+    passkey_handle: Mapped[bytes | None] = mapped_column(LargeBinary(64), unique=True)
 
     preferences: Mapped[Preferences] = relationship(
         back_populates="user", uselist=False, cascade="all, delete-orphan", lazy="joined"
@@ -107,8 +119,14 @@ class Preferences(Base):
     reduce_motion: Mapped[bool] = mapped_column(Boolean, default=True)
     # An email (with no message text) when a message waits unread and push does not work.
     email_when_unread: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Check-in reminders: none by default; "09:00" or "09:00 18:00" (the person's own times).
+    reminder_times: Mapped[str] = mapped_column(String(11), default="")
+    quiet_from: Mapped[time | None] = mapped_column(Time)
+    quiet_until: Mapped[time | None] = mapped_column(Time)
     # None means "use the language my browser asks for".
     language: Mapped[str | None] = mapped_column(String(8))
+    # "Keep my plan on this phone": off by default (a shared family phone).
+    keep_on_phone: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship(back_populates="preferences")
 

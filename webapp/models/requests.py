@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, enum_column, utcnow
@@ -57,12 +57,18 @@ class ContactWay(enum.StrEnum):
 
 
 class HelpRequest(Base):
+    """A request for help again. A case has at most one open request: a second ask while one is
+    open is stored as an addition to it (`part_of`), with its own author and sharing."""
+
     __tablename__ = "help_requests"
     __table_args__ = (UniqueConstraint("author_id", "client_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    part_of_id: Mapped[int | None] = mapped_column(ForeignKey("help_requests.id"), index=True)
+    # Who in the family sees it is decided by policy.WHO_SEES; this is the writer's choice.
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
     client_key: Mapped[str] = mapped_column(String(64))
     happening: Mapped[str] = mapped_column(Text)
     tags: Mapped[str] = mapped_column(String(120), default="")
@@ -86,10 +92,17 @@ class HelpRequest(Base):
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
+    part_of: Mapped[HelpRequest | None] = relationship(remote_side=[id])
+
+    @property
+    def head(self) -> HelpRequest:
+        """The request the team acts on: itself, or the one it was added to."""
+        return self.part_of or self
 
     @property
     def done(self) -> bool:
-        return self.reopened_at is not None or self.closed_at is not None
+        head = self.head
+        return head.reopened_at is not None or head.closed_at is not None
 
     @property
     def tag_list(self) -> list[str]:

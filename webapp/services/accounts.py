@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import (
     DsrRating,
     Invitation,
+    OutboxItem,
     PasswordReset,
     Preferences,
     Role,
@@ -19,7 +20,7 @@ from ..models import (
     User,
     utcnow,
 )
-from . import passwords, tokens
+from . import passwords, sessions, tokens  # noqa: F401 (sessions: its flush hook)
 
 
 def normalise_email(email: str) -> str:
@@ -37,26 +38,51 @@ def user_by_email(email: str) -> User | None:
 @dataclass(frozen=True)
 class SignInResult:
     user: User | None = None
-    locked_until: datetime | None = None
+    # Set when this address must wait before the next try: the time it may try again.
+    wait_until: datetime | None = None
+    # True when the try came too soon and the password was not even checked.
+    too_soon: bool = False
+    # True when the password is right but a manager switched the account off.
+    switched_off: bool = False
+
+
+def delay_after(failures: int) -> timedelta:
+    """Progressive delays, never a long lock: the first few mistakes cost nothing, then each
+    one doubles the wait (1 s, 2 s, 4 s …) up to SIGN_IN_MAX_DELAY. An attacker gets a few
+    hundred guesses a day at most (and fewer per network address, see SIGN_IN_RATE_LIMIT),
+    but cannot lock the real person out for more than a few minutes, and a new password
+    through "I forgot my password" clears the wait at once."""
+    cfg = current_app.config
+    extra = failures - cfg["SIGN_IN_FREE_FAILURES"]
+    if extra < 0:
+        return timedelta(0)
+    return min(timedelta(seconds=2**extra), cfg["SIGN_IN_MAX_DELAY"])
 
 
 def sign_in(email: str, password: str) -> SignInResult:
-    """Check a password, counting failures per address whether or not it has an account."""
-    cfg = current_app.config
+    """Check a password, counting failures per address whether or not it has an account (so a
+    wait never reveals that an account exists)."""
     now = utcnow()
     address = normalise_email(email)
     key = tokens.keyed_digest(address)
     throttle = db.session.get(SignInThrottle, key)
     if throttle and throttle.locked_until and throttle.locked_until > now:
-        return SignInResult(locked_until=throttle.locked_until)
+        return SignInResult(wait_until=throttle.locked_until, too_soon=True)
 
     user = user_by_email(address)
     ok, rehashed = passwords.verify_password(user.password_hash if user else None, password)
-    if ok and user is not None and user.active:
+    if ok and user is not None and not user.active:
+        # Told only to someone who knows the password: not a failure to count.
+        return SignInResult(switched_off=True)
+    if ok and user is not None:
         if throttle:
             db.session.delete(throttle)
         if rehashed:
-            user.password_hash = rehashed
+            # The same password with newer parameters: an UPDATE that does not count as a
+            # password change (which would end every session of the person).
+            db.session.execute(
+                update(User).where(User.id == user.id).values(password_hash=rehashed)
+            )
         user.last_signed_in_at = now
         db.session.commit()
         return SignInResult(user=user)
@@ -66,13 +92,10 @@ def sign_in(email: str, password: str) -> SignInResult:
         db.session.add(throttle)
     throttle.failures += 1
     throttle.updated_at = now
-    locked_until = None
-    if throttle.failures >= cfg["SIGN_IN_MAX_FAILURES"]:
-        locked_until = now + timedelta(minutes=cfg["SIGN_IN_LOCK_MINUTES"])
-        throttle.locked_until = locked_until
-        throttle.failures = 0
+    delay = delay_after(throttle.failures)
+    throttle.locked_until = now + delay if delay else None
     db.session.commit()
-    return SignInResult(locked_until=locked_until)
+    return SignInResult(wait_until=throttle.locked_until)
 
 
 def set_password(user: User, password: str) -> None:
@@ -125,10 +148,9 @@ def create_invitation(
     case_id: int | None = None,
     date_of_birth: date | None = None,
     dsr_rating: DsrRating | None = None,
-) -> tuple[Invitation, str]:
-    token, token_hash = tokens.new_token()
+) -> Invitation:
     invitation = Invitation(
-        token_hash=token_hash,
+        token_hash=_unusable_hash(),
         email=normalise_email(email),
         name=name.strip(),
         role=role,
@@ -140,8 +162,32 @@ def create_invitation(
         expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
     )
     db.session.add(invitation)
+    db.session.flush()
+    # The link is made when the email is sent, from the outbox (see services/push.py).
+    db.session.add(OutboxItem(kind="invite", user_id=None, ref_id=invitation.id))
     db.session.commit()
-    return invitation, token
+    return invitation
+
+
+def _unusable_hash() -> str:
+    """A placeholder until the email is sent: the hash of a token nobody ever sees."""
+    return tokens.new_token()[1]
+
+
+def issue_invitation_link(invitation: Invitation) -> str | None:
+    """A new token for the invitation, when its email is sent (each retry makes a new one, so
+    only the latest email works). None if the invitation is used or out of date."""
+    if invitation.accepted_at is not None or invitation.expires_at <= utcnow():
+        return None
+    token, invitation.token_hash = tokens.new_token()
+    return token
+
+
+def issue_reset_link(reset: PasswordReset) -> str | None:
+    if reset.used_at is not None or reset.expires_at <= utcnow():
+        return None
+    token, reset.token_hash = tokens.new_token()
+    return token
 
 
 class TokenProblem(Exception):
@@ -185,7 +231,14 @@ def accept_invitation(token: str, password: str) -> User:
     elif invitation.role is Role.YOUNG_PERSON and invitation.team_id is not None:
         rating = DsrRating(invitation.dsr_rating) if invitation.dsr_rating else DsrRating.GREEN
         cases.open_case(user, invitation.team_id, rating)
-    invitation.accepted_at = utcnow()
+    now = utcnow()
+    # Every other invitation to this address is dead now, older or newer.
+    for other in db.session.scalars(
+        select(Invitation).where(
+            Invitation.email == invitation.email, Invitation.accepted_at.is_(None)
+        )
+    ):
+        other.accepted_at = now
     invitation.user_id = user.id
     db.session.commit()
     return user
@@ -194,20 +247,25 @@ def accept_invitation(token: str, password: str) -> User:
 # Password reset ------------------------------------------------------------------------
 
 
-def create_password_reset(email: str) -> tuple[User, str] | None:
-    """None when the address has no active account; the caller says the same thing either way."""
+def create_password_reset(email: str) -> None:
+    """Queue a reset email when the address has an active account. Nothing is sent here, so
+    the request takes the same time whether or not the address has an account; the caller
+    says the same thing either way."""
     user = user_by_email(email)
     if user is None or not user.active:
-        return None
-    token, token_hash = tokens.new_token()
+        # The same kind of write as for a real account, so both take the same time. The
+        # sender drops it (nothing to send, no address kept).
+        db.session.add(OutboxItem(kind="reset", user_id=None, ref_id=None))
+        db.session.commit()
+        return
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    db.session.add(
-        PasswordReset(
-            token_hash=token_hash, user_id=user.id, expires_at=utcnow() + timedelta(hours=hours)
-        )
+    reset = PasswordReset(
+        token_hash=_unusable_hash(), user_id=user.id, expires_at=utcnow() + timedelta(hours=hours)
     )
+    db.session.add(reset)
+    db.session.flush()
+    db.session.add(OutboxItem(kind="reset", user_id=user.id, ref_id=reset.id))
     db.session.commit()
-    return user, token
 
 
 def password_reset_for_token(token: str) -> PasswordReset:
@@ -220,14 +278,24 @@ def password_reset_for_token(token: str) -> PasswordReset:
         raise TokenProblem("used")
     if reset.expires_at <= utcnow():
         raise TokenProblem("expired")
+    user = db.session.get_one(User, reset.user_id)
+    if user.password_changed_at and reset.created_at < user.password_changed_at:
+        raise TokenProblem("used")  # the password changed since this link was made
     return reset
 
 
 def reset_password(token: str, password: str) -> User:
     reset = password_reset_for_token(token)
-    user = db.session.get(User, reset.user_id)
+    user = db.session.get_one(User, reset.user_id)
     set_password(user, password)
-    reset.used_at = utcnow()
+    now = utcnow()
+    # Every other reset link of this person is dead now, older or newer.
+    for other in db.session.scalars(
+        select(PasswordReset).where(
+            PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)
+        )
+    ):
+        other.used_at = now
     # A new password also lifts a lock on the address.
     throttle = db.session.get(SignInThrottle, tokens.keyed_digest(user.email))
     if throttle:

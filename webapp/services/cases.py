@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +18,7 @@ from ..models import (
     Role,
     Team,
     User,
+    utcnow,
 )
 
 
@@ -30,6 +33,14 @@ def _with_people():
 
 def case_by_id(case_id: int) -> Case | None:
     return db.session.scalar(select(Case).where(Case.id == case_id).options(*_with_people()))
+
+
+def cases_by_ids(case_ids: set[int]) -> dict[int, Case]:
+    """Many cases with their people in one go (a list page must not pay a query per case)."""
+    if not case_ids:
+        return {}
+    stmt = select(Case).where(Case.id.in_(case_ids)).options(*_with_people())
+    return {case.id: case for case in db.session.scalars(stmt).unique()}
 
 
 def case_for_family_member(user: User) -> Case | None:
@@ -119,6 +130,38 @@ def link_carer(case_id: int, user: User) -> None:
 
 def open_case(young_person: User, team_id: int, dsr_rating: DsrRating) -> Case:
     """A new referral for an invited young person. The caller commits."""
+    from . import register
+
     case = Case(young_person_id=young_person.id, team_id=team_id, dsr_rating=dsr_rating)
     db.session.add(case)
+    db.session.flush()
+    register.first_rating(case, None)
     return case
+
+
+# What each carer sees, and competence under 16 --------------------------------------------------
+
+
+def set_hidden_sections(
+    case: Case, carer_id: int, sections: set[str], items: Iterable[str] | None = None
+) -> bool:
+    """The young person's choice for one carer: the sections, and (when given) the single
+    items, kept from them. The audit trail records the change."""
+    row = next((c for c in case.carers if c.user_id == carer_id), None)
+    if row is None:
+        return False
+    row.hidden_sections = " ".join(sorted(sections))
+    if items is not None:
+        row.hidden_items = " ".join(sorted(items))
+    db.session.commit()
+    return True
+
+
+def record_competence(case: Case, by: User, reason: str) -> None:
+    case.competent_at, case.competent_reason, case.competent_by_id = utcnow(), reason, by.id
+    db.session.commit()
+
+
+def withdraw_competence(case: Case) -> None:
+    case.competent_at = case.competent_reason = case.competent_by_id = None
+    db.session.commit()

@@ -15,6 +15,7 @@ from ..models import (
     Plan,
     PlanItem,
     PlanSuggestion,
+    PlanTranslation,
     PlanVersion,
     Section,
     User,
@@ -69,8 +70,26 @@ SAM_ACTIONS = [
         ActionStatus.IN_PROGRESS,
         False,
     ),
-    ("Ask adult services to meet Sam before 18.", "Kim Okafor", 45, ActionStatus.NOT_STARTED, True),
-]
+    # A C(E)TR recommendation that is also a step in moving to adult services.
+    ("Ask adult services to meet Sam before 18.", "Kim Okafor", 45, ActionStatus.NOT_STARTED, True,
+     True),
+    ("Make a one-page profile for the new team with Sam.", "Sam and Kim", 30,
+     ActionStatus.IN_PROGRESS, False, True),
+    ("Visit the adult team's building with Sam and Alex.", "Kim Okafor", 75,
+     ActionStatus.NOT_STARTED, False, True),
+]  # fmt: skip
+
+# Moving to adult services (the demo team plans from 16): text, words, picture, contact, and
+# the date it happens as days from Sam's 18th birthday (None: no date).
+SAM_MOVING_ON = [
+    (Part.AT_18, "At 18, CAMHS stops. The adult learning disability team helps me instead.", KW,
+     "moving", None, 0),
+    (Part.AT_18, "College stays the same until my course ends.", KW, "college", None, None),
+    (Part.NEW_TEAM, "The adult community learning disability team.", KW, "people",
+     "0121 496 0002, Monday to Friday, 9am to 5pm.", None),
+    (Part.KEEP, "I want to keep seeing Dr Ahmed.", YP, "doctor", None, None),
+    (Part.KEEP, "I want to keep playing football on Saturdays.", YP, "football", None, None),
+]  # fmt: skip
 
 PRIYA = [
     (Section.ABOUT_ME, Part.LIKES, "I am good at drawing.", YP, "art"),
@@ -103,6 +122,33 @@ PRIYA_ACTIONS = [
 ]
 
 
+# A few of Priya's items in Urdu for Nadia, made by an interpreter; the others stay in
+# English so the demo shows both (English marked as English, with how to ask for help).
+PRIYA_IN_URDU = {
+    "I am good at drawing.": "میں ڈرائنگ میں اچھی ہوں۔",
+    "My family and my cat.": "میرا خاندان اور میری بلی۔",
+    "Use short words and show me pictures.": "چھوٹے الفاظ استعمال کریں اور مجھے تصویریں دکھائیں۔",
+    "I cover my ears and shout.": "میں اپنے کان بند کر لیتی ہوں اور چیختی ہوں۔",
+    "Call the crisis line. Stay calm and quiet.": "کرائسس لائن پر فون کریں۔ پرسکون اور خاموش رہیں۔",
+    "Call Mum (Nadia).": "امی (نادیہ) کو فون کریں۔",
+}
+
+
+def add_translations(case: Case, items: list[PlanItem], by: User, made_by: str,
+                     language: str, words: dict[str, str], days_ago: int) -> None:  # fmt: skip
+    for item in items:
+        if item.text in words:
+            db.session.add(
+                PlanTranslation(
+                    case_id=case.id, item_key=item.key, language=language,
+                    text=words[item.text], source_text=item.text,
+                    source_picture_alt=item.picture_alt, source_owner=item.owner,
+                    source_contact=item.contact, made_by=made_by, entered_by_id=by.id,
+                    recorded_at=utcnow() - timedelta(days=days_ago),
+                )
+            )  # fmt: skip
+
+
 def _item(section, part, text, words, picture, position, **extra) -> PlanItem:
     return PlanItem(
         key=uuid.uuid4().hex, section=section, part=part, text=text, words=words,
@@ -111,28 +157,44 @@ def _item(section, part, text, words, picture, position, **extra) -> PlanItem:
 
 
 def _items(rows, people=(), actions=()) -> list[PlanItem]:
-    items, counts = [], {}
+    items: list[PlanItem] = []
+    counts: dict[tuple[Section, Part], int] = {}
     for section, part, text, words, picture in rows:
         counts[(section, part)] = counts.get((section, part), 0) + 1
         items.append(_item(section, part, text, words, picture, counts[(section, part)]))
     for n, (text, contact) in enumerate(people, start=1):
         items.append(_item(Section.WHO_HELPS, Part.PERSON, text, KW, "person", n, contact=contact))
-    for n, (text, owner, days, status, cetr) in enumerate(actions, start=1):
+    for n, (text, owner, days, status, cetr, *step) in enumerate(actions, start=1):
         items.append(
             _item(Section.ACTIONS, Part.ACTION, text, KW, "tick", n, owner=owner,
-                  due=date.today() + timedelta(days=days), status=status, cetr=cetr)
+                  due=date.today() + timedelta(days=days), status=status, cetr=cetr,
+                  transition=bool(step and step[0]))
         )  # fmt: skip
+    return items
+
+
+def _moving_on(rows, born: date) -> list[PlanItem]:
+    from .transition import ADULT_AGE, birthday
+
+    items: list[PlanItem] = []
+    counts: dict[Part, int] = {}
+    for part, text, words, picture, contact, days in rows:
+        counts[part] = counts.get(part, 0) + 1
+        due = birthday(born, ADULT_AGE) + timedelta(days=days) if days is not None else None
+        items.append(_item(Section.MOVING_ON, part, text, words, picture, counts[part],
+                           contact=contact, due=due))  # fmt: skip
     return items
 
 
 def _copy(items: list[PlanItem]) -> list[PlanItem]:
     fields = ("key", "section", "part", "position", "text", "words", "picture", "picture_alt",
-              "private", "owner", "due", "status", "cetr", "contact")  # fmt: skip
+              "private", "sensitive", "owner", "due", "status", "cetr", "transition",
+              "contact")  # fmt: skip
     return [PlanItem(**{f: getattr(i, f) for f in fields}) for i in items]
 
 
 def add_plan(case: Case, family: User, key_worker: User, items: list[PlanItem],
-             later: list[PlanItem] = ()) -> Plan:  # fmt: skip
+             later: list[PlanItem] | None = None) -> Plan:  # fmt: skip
     """Version 1 started, version 2 agreed by both, and version 3 if there are later items."""
     now = utcnow()
     plan = Plan(case_id=case.id)
@@ -180,7 +242,11 @@ def load_journal(cases: dict[str, Case], people: dict[str, User]) -> None:
 
 
 def load(cases: dict[str, Case], people: dict[str, User]) -> None:
-    sam_items = _items(SAM, SAM_PEOPLE, SAM_ACTIONS)
+    born = people["sam"].date_of_birth
+    assert born is not None, "the demo gives Sam a date of birth"
+    sam_items = _items(SAM, SAM_PEOPLE, SAM_ACTIONS) + _moving_on(SAM_MOVING_ON, born)
+    # Kim marked this sensitive: Sam chooses which of his parents and carers see it.
+    next(i for i in sam_items if i.text == "I want to hurt myself.").sensitive = True
     private = _item(
         Section.ABOUT_ME, Part.IMPORTANT, "My friend Jay. I want to talk about Jay with Kim.",
         YP, "friends", 3, private=True,
@@ -197,7 +263,12 @@ def load(cases: dict[str, Case], people: dict[str, User]) -> None:
             text="A hot chocolate and a film with Mum.", words=CARER, author_id=people["alex"].id,
         )
     )  # fmt: skip
-    add_plan(cases["priya"], people["nadia"], people["lee"], _items(PRIYA, (), PRIYA_ACTIONS))
+    priya_items = _items(PRIYA, (), PRIYA_ACTIONS)
+    add_plan(cases["priya"], people["nadia"], people["lee"], priya_items)
+    add_translations(
+        cases["priya"], priya_items, people["lee"], "Interpreter: Farah Khan", "ur",
+        PRIYA_IN_URDU, days_ago=28,
+    )  # fmt: skip
     add_plan(
         cases["jordan"],
         people["jordan"],

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from flask import g, has_request_context
+from sqlalchemy import event, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -52,6 +53,10 @@ def conversation_for(case: Case, member: User) -> Conversation:
 
 def conversation_by_id(conversation_id: int) -> Conversation | None:
     return db.session.get(Conversation, conversation_id)
+
+
+def message_by_id(message_id: int) -> Message | None:
+    return db.session.get(Message, message_id)
 
 
 def messages_in(conversation: Conversation) -> list[Message]:
@@ -101,7 +106,7 @@ def send(
     if author.id != conversation.member_id:
         from . import push
 
-        push.queue_new_message(db.session.get(User, conversation.member_id))
+        push.queue_new_message(db.session.get_one(User, conversation.member_id))
     db.session.commit()
     return message
 
@@ -123,12 +128,18 @@ def _auto_reply(conversation: Conversation, after: datetime) -> None:
 
 
 def _mark_read(conversation: Conversation, user: User, at: datetime) -> None:
-    read = db.session.get(ConversationRead, (conversation.id, user.id))
+    key = (conversation.id, user.id)
+    read = db.session.get(ConversationRead, key)
     if read is None:
-        db.session.add(
-            ConversationRead(conversation_id=conversation.id, user_id=user.id, read_at=at)
-        )
-    elif read.read_at < at:
+        # The same person opening the conversation on two phones at once: both may find no
+        # row. The second insert fails on the primary key in its own savepoint, and updates.
+        try:
+            with db.session.begin_nested():
+                db.session.add(ConversationRead(conversation_id=key[0], user_id=key[1], read_at=at))
+            return
+        except IntegrityError:
+            read = db.session.get_one(ConversationRead, key, populate_existing=True)
+    if read.read_at < at:
         read.read_at = at
 
 
@@ -141,7 +152,8 @@ def mark_read(conversation: Conversation, user: User) -> None:
 
 
 def _unread_filter(user: User):
-    """Messages from someone else newer than what this person has read."""
+    """Messages from someone else newer than what this person has read. The automatic
+    out-of-hours reply (no author) is news to the family, not to the team that sent it."""
     read_at = (
         select(ConversationRead.read_at)
         .where(
@@ -151,24 +163,52 @@ def _unread_filter(user: User):
         .correlate(Message)
         .scalar_subquery()
     )
-    return (
-        (Message.author_id.is_(None) | (Message.author_id != user.id)),
-        (read_at.is_(None) | (Message.created_at > read_at)),
+    from_someone_else = (
+        (Message.author_id.is_(None) | (Message.author_id != user.id))
+        if user.role.is_family
+        else (Message.author_id.is_not(None) & (Message.author_id != user.id))
     )
+    return (from_someone_else, (read_at.is_(None) | (Message.created_at > read_at)))
+
+
+def _per_request(name: str, key, compute):
+    """Counted once per request (the inbox and the menu both need the unread counts), and
+    counted again after anything is committed: see _forget_counts."""
+    if not has_request_context():
+        return compute()
+    memo = g.setdefault("mkw_message_counts", {})
+    if (name, key) not in memo:
+        memo[(name, key)] = compute()
+    return memo[(name, key)]
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_counts(_session) -> None:
+    if has_request_context():
+        g.pop("mkw_message_counts", None)
 
 
 def unread_by_conversation(user: User, conversation_ids: list[int]) -> dict[int, int]:
     if not conversation_ids:
         return {}
-    rows = db.session.execute(
-        select(Message.conversation_id, func.count(Message.id))
-        .where(Message.conversation_id.in_(conversation_ids), *_unread_filter(user))
-        .group_by(Message.conversation_id)
-    )
-    return dict(rows.all())
+
+    def count() -> dict[int, int]:
+        rows = db.session.execute(
+            select(Message.conversation_id, func.count(Message.id))
+            .where(Message.conversation_id.in_(conversation_ids), *_unread_filter(user))
+            .group_by(Message.conversation_id)
+        )
+        return dict(rows.all())
+
+    return dict(_per_request("unread", (user.id, tuple(conversation_ids)), count))
 
 
 def visible_conversations(user: User) -> list[Conversation]:
+    return list(_per_request("visible", user.id, lambda: _visible_conversations(user)))
+
+
+def _visible_conversations(user: User) -> list[Conversation]:
     stmt = select(Conversation).join(Case, Case.id == Conversation.case_id)
     if user.role.is_family:
         stmt = stmt.where(Conversation.member_id == user.id)
@@ -196,21 +236,46 @@ class InboxRow:
     waiting_since: datetime | None  # the oldest family message not yet answered
 
 
+def _waiting_since(conversation_ids: list[int]) -> dict[int, datetime]:
+    """For each conversation, the oldest family message sent after a person from the team
+    last wrote (automatic replies do not count as an answer). Two grouped queries, however
+    many conversations there are."""
+    if not conversation_ids:
+        return {}
+    answered = (
+        select(Message.conversation_id, func.max(Message.created_at).label("at"))
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(
+            Message.conversation_id.in_(conversation_ids),
+            Message.author_id.is_not(None),
+            Message.author_id != Conversation.member_id,
+        )
+        .group_by(Message.conversation_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Message.conversation_id, func.min(Message.created_at))
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .outerjoin(answered, answered.c.conversation_id == Message.conversation_id)
+        .where(
+            Message.conversation_id.in_(conversation_ids),
+            Message.author_id == Conversation.member_id,
+            or_(answered.c.at.is_(None), Message.created_at > answered.c.at),
+        )
+        .group_by(Message.conversation_id)
+    )
+    return {conversation_id: at for conversation_id, at in rows}
+
+
 def inbox(user: User, cases_by_id: dict[int, Case]) -> list[InboxRow]:
     conversations = visible_conversations(user)
-    unread = unread_by_conversation(user, [c.id for c in conversations])
-    rows = []
-    for conversation in conversations:
-        waiting = None
-        for message in messages_in(conversation):
-            if message.author_id == conversation.member_id:
-                waiting = waiting or message.created_at
-            elif message.author_id is not None:
-                waiting = None  # a person from the team answered
-        rows.append(
-            InboxRow(conversation, cases_by_id[conversation.case_id],
-                     unread.get(conversation.id, 0), waiting)
-        )  # fmt: skip
+    ids = [c.id for c in conversations]
+    unread = unread_by_conversation(user, ids)
+    waiting = _waiting_since(ids)
+    rows = [
+        InboxRow(c, cases_by_id[c.case_id], unread.get(c.id, 0), waiting.get(c.id))
+        for c in conversations
+    ]
     far_future = datetime.max.replace(tzinfo=LONDON)
     return sorted(
         rows, key=lambda r: (r.unread == 0, r.waiting_since or far_future, r.conversation.id)

@@ -10,13 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..models.base import Base
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Base)  # a model with a unique (author_id, client_key) pair
 
 
 def find(model: type[T], author_id: int, client_key: str) -> T | None:
+    columns = model.__table__.c
     return db.session.scalar(
-        select(model).where(model.author_id == author_id, model.client_key == client_key)
+        select(model).where(columns.author_id == author_id, columns.client_key == client_key)
     )
 
 
@@ -30,5 +32,8 @@ def create_once(model: type[T], author_id: int, client_key: str, make: Callable[
         db.session.commit()
     except IntegrityError:  # the same form arrived twice at the same moment
         db.session.rollback()
-        return find(model, author_id, client_key)
+        first = find(model, author_id, client_key)
+        if first is None:  # another constraint failed: not a repeat of this form
+            raise
+        return first
     return row

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+from functools import cache
+from pathlib import Path
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -37,3 +41,19 @@ def verify_password(stored: str | None, password: str) -> tuple[bool, str | None
     if stored is None:
         return False, None
     return True, hasher.hash(password) if hasher.check_needs_rehash(stored) else None
+
+
+COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt.gz"
+
+
+@cache
+def _common() -> frozenset[str]:
+    with gzip.open(COMMON_PASSWORDS, "rt", encoding="utf-8") as f:
+        return frozenset(line.rstrip("\n") for line in f if line.strip() and line[0] != "#")
+
+
+def is_common(password: str) -> bool:
+    """True for a password on the shipped list of common and breached passwords (any case,
+    spaces at the ends ignored), or a name of this service. Offline: nothing is fetched."""
+    word = password.strip().lower()
+    return word in _common() or word.replace(" ", "") in {"mykeyworker", "keyworker"}

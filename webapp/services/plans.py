@@ -1,6 +1,7 @@
 """The plan: reading it as each person may, and changing it only by adding a new version.
 
-Every change names the version it was based on. If someone else saved a newer version in the
+Staff changes go into a draft the family never reads; "Share these changes" makes one version.
+Every change names the draft revision it was based on. If someone else changed the draft in the
 meantime, the change is refused with StaleVersion and the caller keeps the person's words.
 """
 
@@ -10,10 +11,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from .. import policy
 from ..extensions import db
 from ..models import (
     SECTION_PARTS,
@@ -21,6 +23,8 @@ from ..models import (
     Case,
     Part,
     Plan,
+    PlanDraft,
+    PlanDraftItem,
     PlanItem,
     PlanSuggestion,
     PlanVersion,
@@ -31,21 +35,26 @@ from ..models import (
     Words,
     utcnow,
 )
+from . import once
 
 TEXT_MAX = 500
 
 ITEM_FIELDS = (
-    "section", "part", "text", "words", "picture", "picture_alt", "private",
-    "owner", "due", "status", "cetr", "contact",
+    "section", "part", "text", "words", "picture", "picture_alt", "private", "sensitive",
+    "owner", "due", "status", "cetr", "transition", "contact",
 )  # fmt: skip
+# What a reader of the plan sees change. Marking an item sensitive is not a change to the plan:
+# a carer must not be shown an item as changed with nothing to see.
+SHOWN_FIELDS = tuple(f for f in ITEM_FIELDS if f != "sensitive")
 
 
 class StaleVersion(Exception):
     """The plan changed after the person opened it."""
 
-    def __init__(self, latest: PlanVersion) -> None:
-        super().__init__(f"plan is at version {latest.number}")
+    def __init__(self, latest: PlanVersion, revision: int = 0) -> None:
+        super().__init__(f"plan is at version {latest.number}, draft revision {revision}")
         self.latest = latest
+        self.revision = revision
 
 
 @dataclass
@@ -57,10 +66,12 @@ class ItemDraft:
     picture: str | None = None
     picture_alt: str | None = None
     private: bool = False
+    sensitive: bool = False
     owner: str | None = None
     due: date | None = None
     status: ActionStatus | None = None
     cetr: bool = False
+    transition: bool = False
     contact: str | None = None
 
 
@@ -72,13 +83,14 @@ def plan_for_case(case_id: int) -> Plan | None:
 
 
 def latest_version(plan: Plan) -> PlanVersion:
-    return db.session.scalar(
+    """Every plan has at least version 1 (see start_plan)."""
+    return db.session.scalars(
         select(PlanVersion)
         .where(PlanVersion.plan_id == plan.id)
         .order_by(PlanVersion.number.desc())
         .options(selectinload(PlanVersion.items))
         .limit(1)
-    )
+    ).one()
 
 
 def version_by_number(plan: Plan, number: int) -> PlanVersion | None:
@@ -119,18 +131,38 @@ def agreed_version(plan: Plan) -> PlanVersion | None:
     )
 
 
+def family_agreed_version(plan: Plan) -> PlanVersion | None:
+    """The newest version the family said "I agree" to (whether or not staff did yet)."""
+    return db.session.scalar(
+        select(PlanVersion)
+        .where(PlanVersion.plan_id == plan.id, PlanVersion.family_agreed_at.is_not(None))
+        .order_by(PlanVersion.number.desc())
+        .options(selectinload(PlanVersion.items), selectinload(PlanVersion.family_agreed_by))
+        .limit(1)
+    )
+
+
 def visible_items(version: PlanVersion, viewer: User) -> list[PlanItem]:
-    """Parents and carers do not see what a young person has kept private."""
-    if viewer.role is Role.CARER:
-        return [i for i in version.items if not i.private]
-    return list(version.items)
+    """The items this person may see (policy.WHO_SEES: carers never see private items)."""
+    return policy.visible(viewer, version.items, db.session.get_one(Case, version.plan.case_id))
 
 
-def grouped(items: list[PlanItem]) -> dict[Section, dict[Part, list[PlanItem]]]:
-    """Items by section and part, in the plan's own order."""
-    result = {s: {p: [] for p in parts} for s, parts in SECTION_PARTS.items()}
+def choosable_items(version: PlanVersion, hidden: frozenset[str]) -> list[PlanItem]:
+    """The items a young person chooses about for one carer: those staff marked sensitive,
+    and any already kept from that carer (so a choice can be undone if the mark goes)."""
+    return [i for i in version.items if i.sensitive or i.key in hidden]
+
+
+def grouped(items: list, moving_on: bool = False) -> dict[Section, dict[Part, list]]:
+    """Items by section and part, in the plan's own order. "Moving to adult services" is there
+    when it has items, or when the caller says the plan shows it (services.transition)."""
+    result: dict[Section, dict[Part, list]] = {
+        s: {p: [] for p in parts} for s, parts in SECTION_PARTS.items()
+    }
     for item in sorted(items, key=lambda i: i.position):
         result[item.section][item.part].append(item)
+    if not moving_on and not any(result[Section.MOVING_ON].values()):
+        del result[Section.MOVING_ON]
     return result
 
 
@@ -162,13 +194,18 @@ def changes_between(old: list[PlanItem], new: list[PlanItem]) -> Changes:
     for key, item in after.items():
         if key not in before:
             changes.added.append(item)
-        elif any(getattr(before[key], f) != getattr(item, f) for f in ITEM_FIELDS):
+        elif any(getattr(before[key], f) != getattr(item, f) for f in SHOWN_FIELDS):
             changes.changed.append((before[key], item))
     changes.removed = [i for k, i in before.items() if k not in after]
     return changes
 
 
 # Changing --------------------------------------------------------------------------------
+#
+# Staff changes go into the plan's draft (PlanDraft), never into a version. The family keeps
+# reading the newest version until a key worker presses "Share these changes", which makes one
+# new version from the draft. Every change names the draft revision the page showed (`base`);
+# a page older than the draft is refused with StaleVersion.
 
 
 def start_plan(case: Case, by: User) -> Plan:
@@ -179,85 +216,158 @@ def start_plan(case: Case, by: User) -> Plan:
     return plan
 
 
-def copy_item(item: PlanItem) -> PlanItem:
+def copy_item(item) -> PlanItem:
     return PlanItem(
         key=item.key, position=item.position, **{f: getattr(item, f) for f in ITEM_FIELDS}
     )
 
 
-def _next_version(plan: Plan, base_number: int, by: User, change: str) -> PlanVersion:
-    latest = latest_version(plan)
-    if latest.number != base_number:
-        raise StaleVersion(latest)
-    new = PlanVersion(plan_id=plan.id, number=latest.number + 1, created_by_id=by.id, change=change)
-    new.items = [copy_item(i) for i in latest.items]
-    db.session.add(new)
-    return new
+def draft_for(plan: Plan) -> PlanDraft | None:
+    """The plan's draft row (None before the first change); open only while it has changes."""
+    return db.session.scalar(
+        select(PlanDraft).where(PlanDraft.plan_id == plan.id).options(selectinload(PlanDraft.items))
+    )
 
 
-def _save(plan: Plan, new: PlanVersion) -> PlanVersion:
+def open_draft(plan: Plan) -> PlanDraft | None:
+    found = draft_for(plan)
+    return found if found is not None and found.open else None
+
+
+def revision(plan: Plan) -> int:
+    """What an editing page names as its base: changes made since then refuse its form."""
+    found = draft_for(plan)
+    return found.revision if found is not None else 0
+
+
+def editing_items(plan: Plan) -> list:
+    """What staff edit: the draft's items while one is open, else the newest version's."""
+    found = open_draft(plan)
+    return list(found.items) if found is not None else list(latest_version(plan).items)
+
+
+def _stale(plan: Plan) -> StaleVersion:
+    db.session.rollback()
+    return StaleVersion(latest_version(plan), revision(plan))
+
+
+def _claim(plan: Plan, base: int, by: User) -> PlanDraft:
+    """The draft, opened from the newest version if needed, once we know nobody changed it
+    since the page was made. Compare-and-set on `revision`, so two saves at once cannot both
+    win (on PostgreSQL the second waits for the first, then finds the revision moved on)."""
+    if not 0 <= base < 2**31:  # a page never names more; the database could not compare it
+        raise _stale(plan)
+    found = draft_for(plan)
+    if found is None:
+        if base != 0:
+            raise _stale(plan)
+        found = PlanDraft(plan_id=plan.id, revision=0)
+        db.session.add(found)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            raise _stale(plan) from None
+    claimed = db.session.execute(
+        update(PlanDraft)
+        .where(PlanDraft.id == found.id, PlanDraft.revision == base)
+        .values(revision=PlanDraft.revision + 1, updated_by_id=by.id, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # a DML result has it
+        raise _stale(plan)
+    db.session.refresh(found)
+    if not found.open:
+        latest = latest_version(plan)
+        found.base_number = latest.number
+        found.items = [_draft_copy(i) for i in latest.items]
+    return found
+
+
+def _draft_copy(item) -> PlanDraftItem:
+    return PlanDraftItem(
+        key=item.key, position=item.position, **{f: getattr(item, f) for f in ITEM_FIELDS}
+    )
+
+
+def _save(plan: Plan, draft: PlanDraft) -> PlanDraft:
     try:
         db.session.commit()
     except IntegrityError:
-        # Someone saved the same version number a moment before us.
-        db.session.rollback()
-        raise StaleVersion(latest_version(plan)) from None
-    return new
+        raise _stale(plan) from None
+    return draft
 
 
-def _apply(item: PlanItem, draft: ItemDraft) -> None:
+def _apply(item, draft: ItemDraft) -> None:
     for f in ITEM_FIELDS:
         setattr(item, f, getattr(draft, f))
     if item.section is not Section.ACTIONS:
-        item.owner = item.due = item.status = None
-        item.cetr = False
-    if item.section is not Section.WHO_HELPS:
+        item.owner = item.status = None
+        item.cetr = item.transition = False
+    if item.section not in (Section.ACTIONS, Section.MOVING_ON):
+        item.due = None
+    if item.section not in (Section.WHO_HELPS, Section.MOVING_ON):
         item.contact = None
 
 
-def _last_position(version: PlanVersion, section: Section, part: Part) -> int:
-    same = [i.position for i in version.items if i.section is section and i.part is part]
+def _last_position(items, section: Section, part: Part) -> int:
+    same = [i.position for i in items if i.section is section and i.part is part]
     return max(same, default=0) + 1
 
 
-def add_item(plan: Plan, base: int, by: User, draft: ItemDraft, change: str) -> PlanVersion:
-    new = _next_version(plan, base, by, change)
-    item = PlanItem(key=uuid.uuid4().hex, position=_last_position(new, draft.section, draft.part))
+def _new_item(found: PlanDraft, draft: ItemDraft) -> PlanDraftItem:
+    item = PlanDraftItem(
+        key=uuid.uuid4().hex, position=_last_position(found.items, draft.section, draft.part)
+    )
     _apply(item, draft)
-    new.items.append(item)
-    return _save(plan, new)
+    found.items.append(item)
+    return item
 
 
-def _find(version: PlanVersion, key: str) -> PlanItem:
-    for item in version.items:
+def add_item(plan: Plan, base: int, by: User, draft: ItemDraft) -> PlanDraft:
+    found = _claim(plan, base, by)
+    _new_item(found, draft)
+    return _save(plan, found)
+
+
+def add_items(plan: Plan, base: int, by: User, drafts: list[ItemDraft]) -> PlanDraft:
+    """Several items in the draft in one step (actions agreed at a meeting): the key worker
+    shares them with the family with everything else in the draft."""
+    found = _claim(plan, base, by)
+    for draft in drafts:
+        _new_item(found, draft)
+    return _save(plan, found)
+
+
+def _find(items, key: str):
+    for item in items:
         if item.key == key:
             return item
     raise LookupError(key)
 
 
-def update_item(
-    plan: Plan, base: int, by: User, key: str, draft: ItemDraft, change: str
-) -> PlanVersion:
-    new = _next_version(plan, base, by, change)
-    item = _find(new, key)
+def update_item(plan: Plan, base: int, by: User, key: str, draft: ItemDraft) -> PlanDraft:
+    found = _claim(plan, base, by)
+    item = _find(found.items, key)
     moved = (item.section, item.part) != (draft.section, draft.part)
     _apply(item, draft)
     if moved:
-        item.position = _last_position(new, draft.section, draft.part)
-    return _save(plan, new)
+        item.position = _last_position(
+            [i for i in found.items if i is not item], draft.section, draft.part
+        )
+    return _save(plan, found)
 
 
-def remove_item(plan: Plan, base: int, by: User, key: str, change: str) -> PlanVersion:
-    new = _next_version(plan, base, by, change)
-    new.items.remove(_find(new, key))
-    return _save(plan, new)
+def remove_item(plan: Plan, base: int, by: User, key: str) -> PlanDraft:
+    found = _claim(plan, base, by)
+    found.items.remove(_find(found.items, key))
+    return _save(plan, found)
 
 
-def move_item(plan: Plan, base: int, by: User, key: str, up: bool, change: str) -> PlanVersion:
-    new = _next_version(plan, base, by, change)
-    item = _find(new, key)
+def move_item(plan: Plan, base: int, by: User, key: str, up: bool) -> PlanDraft:
+    found = _claim(plan, base, by)
+    item = _find(found.items, key)
     siblings = sorted(
-        (i for i in new.items if i.section is item.section and i.part is item.part),
+        (i for i in found.items if i.section is item.section and i.part is item.part),
         key=lambda i: i.position,
     )
     index = siblings.index(item)
@@ -266,7 +376,89 @@ def move_item(plan: Plan, base: int, by: User, key: str, up: bool, change: str) 
         siblings[index], siblings[other] = siblings[other], siblings[index]
         for position, sibling in enumerate(siblings, start=1):
             sibling.position = position
-    return _save(plan, new)
+    return _save(plan, found)
+
+
+def draft_changes(plan: Plan) -> str:
+    """What the open draft would change for the family, as change codes ("" when nothing)."""
+    found = open_draft(plan)
+    if found is None:
+        return ""
+    return change_codes(latest_version(plan).items, found.items)
+
+
+def _moved(old: list, new: list) -> set[Section]:
+    """Sections where items that are in both lists now come in another order."""
+
+    def order(items) -> dict[tuple[Section, Part], list[str]]:
+        groups: dict[tuple[Section, Part], list[str]] = {}
+        for i in sorted(items, key=lambda i: i.position):
+            groups.setdefault((i.section, i.part), []).append(i.key)
+        return groups
+
+    before, after = order(old), order(new)
+    moved = set()
+    for group, keys in after.items():
+        common = set(keys) & set(before.get(group, []))
+        if [k for k in keys if k in common] != [k for k in before.get(group, []) if k in common]:
+            moved.add(group[0])
+    return moved
+
+
+def change_codes(old: list, new: list) -> str:
+    """The version's `change`: "added:green edited:red", read back by labels.change_text."""
+    changes = changes_between(old, new)
+    codes: list[str] = []
+    for kind, sections in (
+        ("added", [i.section for i in changes.added]),
+        ("edited", [n.section for _o, n in changes.changed]),
+        ("removed", [i.section for i in changes.removed]),
+        ("moved", sorted(_moved(old, new), key=list(Section).index)),
+    ):
+        for section in dict.fromkeys(sections):
+            codes.append(f"{kind}:{section.value}")
+    return " ".join(codes)[:300]
+
+
+def share_changes(plan: Plan, base: int, by: User) -> PlanVersion | None:
+    """One new version from the draft, which is emptied. None when nothing differs."""
+    latest = latest_version(plan)
+    found = _claim(plan, base, by)
+    if found.base_number != latest.number:
+        raise _stale(plan)
+    codes = change_codes(latest.items, found.items)
+    new = None
+    if codes:
+        new = PlanVersion(
+            plan_id=plan.id, number=latest.number + 1, created_by_id=by.id, change=codes
+        )
+        new.items = [copy_item(i) for i in found.items]
+        db.session.add(new)
+    found.items = []
+    found.base_number = None
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Someone made the same version number a moment before us.
+        raise _stale(plan) from None
+    return new
+
+
+def discard_draft(plan: Plan, base: int, by: User) -> None:
+    """Throw the draft away: the plan stays as the family sees it."""
+    found = _claim(plan, base, by)
+    found.items = []
+    found.base_number = None
+    db.session.commit()
+
+
+def rebase_draft(plan: Plan, number: int) -> None:
+    """A version made outside the draft with the same items (key working started again): the
+    open draft now starts from it. The caller commits."""
+    found = draft_for(plan)
+    if found is not None and found.open:
+        found.base_number = number
+        found.revision += 1
 
 
 def agree(plan: Plan, number: int, by: User, for_family: bool) -> PlanVersion:
@@ -286,16 +478,17 @@ def agree(plan: Plan, number: int, by: User, for_family: bool) -> PlanVersion:
 
 
 def suggest(
-    plan: Plan, by: User, section: Section, part: Part, text: str, private: bool
+    plan: Plan, by: User, section: Section, part: Part, text: str, private: bool, client_key: str
 ) -> PlanSuggestion:
+    """One suggestion per sending: a double tap gives back the first one."""
     words = Words.YOUNG_PERSON if by.role is Role.YOUNG_PERSON else Words.CARER
-    suggestion = PlanSuggestion(
-        plan_id=plan.id, section=section, part=part, text=text.strip(), words=words,
-        private=private, author_id=by.id,
+    return once.create_once(
+        PlanSuggestion, by.id, client_key,
+        lambda: PlanSuggestion(
+            plan_id=plan.id, section=section, part=part, text=text.strip(), words=words,
+            private=private, author_id=by.id, client_key=client_key,
+        ),
     )  # fmt: skip
-    db.session.add(suggestion)
-    db.session.commit()
-    return suggestion
 
 
 def waiting_suggestions(plan: Plan) -> list[PlanSuggestion]:
@@ -327,20 +520,17 @@ def suggestion(plan: Plan, suggestion_id: int) -> PlanSuggestion | None:
     return found if found and found.plan_id == plan.id else None
 
 
-def accept_suggestion(
-    plan: Plan, base: int, by: User, found: PlanSuggestion, picture: str | None, change: str
-) -> PlanVersion:
+def accept_suggestion(plan: Plan, base: int, by: User, found: PlanSuggestion) -> PlanDraft:
+    """Into the draft in the family's words; they see it once the changes are shared."""
     draft = ItemDraft(
         section=found.section, part=found.part, text=found.text, words=found.words,
-        picture=picture, private=found.private,
+        private=found.private,
     )  # fmt: skip
-    new = _next_version(plan, base, by, change)
-    item = PlanItem(key=uuid.uuid4().hex, position=_last_position(new, draft.section, draft.part))
-    _apply(item, draft)
-    new.items.append(item)
+    target = _claim(plan, base, by)
+    _new_item(target, draft)
     found.status = SuggestionStatus.ACCEPTED
     found.decided_by_id, found.decided_at = by.id, utcnow()
-    return _save(plan, new)
+    return _save(plan, target)
 
 
 def decline_suggestion(found: PlanSuggestion, by: User) -> None:

@@ -7,8 +7,9 @@ from importlib import import_module
 from flask import Flask
 
 AREAS = (
-    "auth", "content", "help_again", "home", "journal", "messages", "pages", "plan",
-    "plan_editor", "pwa", "settings", "staff",
+    "alerts", "appointments", "auth", "content", "feedback", "health", "help_again", "home",
+    "journal", "messages", "my_data", "pages", "plan", "plan_editor", "plan_translations", "pwa",
+    "register", "service", "settings", "sharing", "staff",
 )  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import easyread, policy
+from .. import policy
 from ..forms.content import ContentEditForm, ReviewForm
 from ..models import ContentStatus, ReviewDecision, Role
 from ..services import content
@@ -69,7 +69,6 @@ def review(version_id: int):
         version=version,
         chunks=content.chunks_of(version),
         form=form,
-        form_errors=bool(form.errors),
         waiting=version.status is ContentStatus.WAITING,
     )
 
@@ -97,7 +96,7 @@ def edit(topic: str, language: str):
     newest = content.latest(topic, language)
     if newest is None:
         abort(404)
-    form = ContentEditForm()
+    form = ContentEditForm(topic=topic, language=language, number=newest.number + 1)
     if request.method == "GET":
         form.title.data = newest.title
         chunks = content.chunks_of(newest)
@@ -109,33 +108,13 @@ def edit(topic: str, language: str):
                 chunk["picture"],
                 chunk["alt"],
             )
-    problems = []
     if form.validate_on_submit():
-        chunks = [
-            {"text": c.form.text.data, "picture": c.form.picture.data, "alt": c.form.alt.data}
-            for c in form.chunks
-            if c.form.text.data or c.form.picture.data or c.form.alt.data
-        ]
-        draft = easyread.LibraryEntry(
-            topic, language, newest.number + 1, "ready", form.title.data,
-            [easyread.Chunk(c["text"], c["picture"], c["alt"], n) for n, c in enumerate(chunks, 1)],
-        )  # fmt: skip
-        problems = easyread.lint([draft], easyread.load_rules(), easyread.known_pictures())
-        if not chunks:
-            problems.append(easyread.Problem(draft.path, 1, _("Add at least one chunk."), topic))
-        if not problems:
-            version = content.edit(topic, language, form.title.data, chunks, current_user)
-            flash(
-                _("Saved as version %(number)s. It is waiting for review.", number=version.number),
-                "success",
-            )
-            return redirect(url_for("content.library"))
+        version = content.edit(topic, language, form.title.data, form.chunk_list(), current_user)
+        flash(
+            _("Saved as version %(number)s. It is waiting for review.", number=version.number),
+            "success",
+        )
+        return redirect(url_for("content.library"))
     return render_template(
-        "content/edit.html",
-        form=form,
-        topic=topic,
-        language=language,
-        newest=newest,
-        problems=problems,
-        form_errors=bool(form.errors) or bool(problems),
+        "content/edit.html", form=form, topic=topic, language=language, newest=newest
     )

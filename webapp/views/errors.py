@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..services.transaction import RefusedValue
+
 log = logging.getLogger(__name__)
 
 
@@ -29,6 +31,10 @@ def _messages(code: int) -> tuple[str, str]:
         405: (
             _("Something went wrong with that request"),
             _("Nothing you typed has been shared. Go back and try again."),
+        ),
+        413: (
+            _("What you sent is too big"),
+            _("Nothing you sent has been shared. Make it shorter, then try again."),
         ),
         429: (
             _("Please wait a few minutes"),
@@ -78,10 +84,23 @@ def register_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException):
         return render_error(error.code or 500)
 
+    @app.errorhandler(RefusedValue)
+    def data_error(_error: RefusedValue):
+        # A value the database cannot hold (too long, out of range) that a form let through:
+        # the request was wrong, not the server. The forms check lengths first; this is the net.
+        log.warning("A value the database refused reached it (no data logged)")
+        from ..services import transaction
+
+        transaction.discard()
+        return render_error(400)
+
     @app.errorhandler(Exception)
     def server_error(error: Exception):
         log.exception("Unhandled error")  # the traceback only: no form data is logged
-        from ..extensions import db
+        from ..observability import report
 
-        db.session.rollback()
+        report(error)
+        from ..services import transaction
+
+        transaction.discard()
         return render_error(500)

@@ -6,12 +6,13 @@ from flask import g, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from .. import i18n
+from ..fragments import CSRF_PLACEHOLDER
+from ..labels import first_name
 from ..models import Colours, Layout, Preferences, Role, TextSize
-from ..services import messages
+from ..services import cases, messages, sessions
 
 VIEWS = {"easy-read": Layout.EASY_READ, "standard": Layout.STANDARD}
 
@@ -58,11 +59,20 @@ def _messages_label(label: str, unread: int) -> str:
     return ngettext("%(label)s (%(num)s new)", "%(label)s (%(num)s new)", unread, label=label)
 
 
+def _plan_label() -> str:
+    """ "My plan" for the young person; "Sam's plan" for a parent or carer."""
+    if current_user.role is Role.CARER:
+        case = cases.case_for_family_member(current_user)
+        if case is not None:
+            return _("%(name)s's plan", name=first_name(case.young_person))
+    return _("My plan")
+
+
 def _navigation(signed_in: bool) -> list[dict]:
     items = [_nav_item("home.index", _("Home"))]
     unread = messages.unread_total(current_user) if signed_in else 0
     if signed_in and current_user.role.is_family:
-        items.append(_nav_item("home.my_plan", _("My plan"), area="plan"))
+        items.append(_nav_item("home.my_plan", _plan_label(), area="plan"))
         items.append(
             _nav_item("messages.mine", _messages_label(_("Messages"), unread), area="messages")
         )
@@ -72,10 +82,23 @@ def _navigation(signed_in: bool) -> list[dict]:
             _nav_item("messages.inbox", _messages_label(_("Inbox"), unread), area="messages")
         )
         items.append(_nav_item("help_again.queue", _("Help again requests"), area="help_again"))
+        from ..services import alerts
+
+        waiting = sum(
+            1 for r in alerts.urgent_list(current_user, alerts.now())
+            if r.alert.acknowledged_at is None
+        )  # fmt: skip
+        label = (
+            ngettext("Urgent (%(num)s waiting)", "Urgent (%(num)s waiting)", waiting)
+            if waiting else _("Urgent")
+        )  # fmt: skip
+        items.append(_nav_item("alerts.urgent", label, area="alerts"))
     if signed_in:
         if current_user.role is Role.MANAGER:
             items.append(_nav_item("staff.invite", _("Invite someone")))
             items.append(_nav_item("content.library", _("Easy read library")))
+            items.append(_nav_item("staff.second_checks", _("Team second checks")))
+            items.append(_nav_item("staff.notifications", _("Pushes and emails")))
         elif current_user.role is Role.KEY_WORKER:
             items.append(_nav_item("staff.invite", _("Invite a family member")))
     items.append(_nav_item("content.help_index", _("Help")))
@@ -93,7 +116,7 @@ def _account(signed_in: bool) -> dict:
         '<form class="nhsuk-header__account-form" method="post" action="{action}">'
         '<input type="hidden" name="csrf_token" value="{token}">'
         '<button class="nhsuk-header__account-button" type="submit">{label}</button></form>'
-    ).format(action=url_for("auth.sign_out"), token=generate_csrf(), label=_("Sign out"))
+    ).format(action=url_for("auth.sign_out"), token=CSRF_PLACEHOLDER, label=_("Sign out"))
     return {
         "ariaLabel": _("Account"),
         "items": [
@@ -109,10 +132,28 @@ def _account(signed_in: bool) -> dict:
     }
 
 
+def _keeping() -> bool:
+    return request.headers.get("X-MKW-Keep") == "1" and request.method == "GET"
+
+
+def _kept_banner() -> str:
+    from flask_babel import to_user_timezone
+
+    from ..labels import long_date, short_time
+    from ..models import utcnow
+
+    now = to_user_timezone(utcnow())
+    return _(
+        "Saved on this phone on %(date)s at %(time)s. It may not show the newest changes.",
+        date=long_date(now),
+        time=short_time(now),
+    )
+
+
 def layout_context() -> dict:
     # The offline page is cached by the service worker, so it never shows who is signed in.
     signed_in = current_user.is_authenticated and not g.get("anonymous_layout")
-    prefs = current_user.preferences if signed_in else None
+    prefs = current_user.preferences if signed_in or g.get("own_settings_only") else None
     return {
         "layout": {
             "lang": str(get_locale()),
@@ -124,5 +165,8 @@ def layout_context() -> dict:
             "csp_nonce": getattr(g, "csp_nonce", ""),
             "navigation": _navigation(signed_in) if request.endpoint else [],
             "account": _account(signed_in) if request.endpoint else None,
+            "queue_owner": sessions.queue_owner(current_user) if signed_in else "",
+            # Only on a copy the service worker keeps: shown (unhidden) when served offline.
+            "kept_banner": _kept_banner() if signed_in and _keeping() else "",
         }
     }

@@ -7,8 +7,6 @@ import uuid
 from flask import (
     Blueprint,
     abort,
-    after_this_request,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -20,8 +18,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import policy
-from ..forms.messages import MessageForm
-from ..services import cases, messages, push
+from ..forms.base import reject
+from ..forms.messages import NOT_SENT, MessageForm
+from ..models import utcnow
+from ..services import audit, cases, messages, push
 
 bp = Blueprint("messages", __name__)
 
@@ -31,71 +31,90 @@ def _page(case, conversation, form, status=200, template="messages/conversation.
     messages.mark_read(conversation, current_user)
     if not form.client_key.data or form.errors:
         form.client_key.data = form.client_key.data or uuid.uuid4().hex
+    alert = None
+    if current_user.role.is_family:
+        from ..services import alerts
+
+        found = alerts.latest_for_member(current_user, case, utcnow() - alerts.RECENT, "message")
+        alert = found if found and policy.can_see_alert_status(current_user, found, case) else None
     return render_template(
         template,
+        alert=alert,
         case=case,
         conversation=conversation,
         thread=thread,
         form=form,
         can_write=policy.can_write_messages(current_user, case),
-        form_errors=bool(form.errors),
+        who=policy.audience(current_user, policy.Kind.MESSAGE, case),
     ), status
 
 
 def _send(case, conversation, form) -> bool:
+    urgent = current_user.role.is_family and bool(form.urgent.data)
     try:
-        messages.send(conversation, current_user, form.body.data, form.client_key.data, case.team)
+        sent = messages.send(
+            conversation, current_user, form.body.data, form.client_key.data, case.team,
+            urgent=urgent,
+        )  # fmt: skip
+        if urgent:  # a person is told at once (or when the team opens); a retry makes one alert
+            from ..services import alerts
+
+            alerts.raise_alert(case, "message", sent.id, current_user, alerts.now())
     except messages.KeyTaken:
-        form.client_key.errors = [_("Your message could not be sent. Please send it again.")]
+        reject(form.client_key, NOT_SENT)
         form.client_key.data = uuid.uuid4().hex
         return False
     _push_after_response()
     return True
 
 
+def _from_queue() -> bool:
+    """A message written offline, sent by app.js from the phone's queue."""
+    return request.headers.get("X-MKW-Queued") == "1"
+
+
+def _saved():
+    """The one answer that lets app.js delete a queued message: anything else (a redirect to
+    the sign-in page, 401, 403, a CSRF failure, a server error) keeps it on the phone."""
+    return jsonify(saved=True), 201
+
+
 def _push_after_response() -> None:
-    """Send waiting pushes once the person has their page (cheap, and never blocks them)."""
-    app = current_app._get_current_object()
+    """Send (or queue) waiting pushes once the person has their page (webapp/jobs.py)."""
+    from .. import jobs
 
-    @after_this_request
-    def later(response):
-        def send():
-            with app.app_context():
-                push.send_pending(limit=10)
+    jobs.after_response(limit=10)
 
-        response.call_on_close(send)
-        return response
+
+def _json_object() -> dict:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
 
 
 @bp.route("/push/subscriptions", methods=["POST"])
 @policy.allow(policy.EVERYONE)
 def push_subscribe():
-    data = request.get_json(silent=True) or {}
-    keys = data.get("keys") or {}
+    data = _json_object()
+    keys = data["keys"] if isinstance(data.get("keys"), dict) else {}
     endpoint, p256dh, auth = data.get("endpoint"), keys.get("p256dh"), keys.get("auth")
-    if not (isinstance(endpoint, str) and endpoint.startswith("https://") or _local_test(endpoint)):
+    if not isinstance(endpoint, str) or not push.endpoint_allowed(endpoint):
         return jsonify(error="endpoint"), 400
     if not (
         isinstance(p256dh, str) and isinstance(auth, str) and len(p256dh) < 200 and len(auth) < 100
     ):
         return jsonify(error="keys"), 400
-    push.subscribe(current_user, endpoint, p256dh, auth)
+    try:
+        push.subscribe(current_user, endpoint, p256dh, auth)
+    except push.SubscriptionTaken:
+        # Someone else on this browser subscribed it: the page asks the browser for a new one.
+        return jsonify(error="taken"), 409
     return jsonify(ok=True), 201
-
-
-def _local_test(endpoint) -> bool:
-    """Tests run a real push service on 127.0.0.1 over plain HTTP; nothing else may."""
-    return (
-        current_app.config["ENV"] == "test"
-        and isinstance(endpoint, str)
-        and endpoint.startswith("http://127.0.0.1:")
-    )
 
 
 @bp.route("/push/subscriptions/remove", methods=["POST"])
 @policy.allow(policy.EVERYONE)
 def push_unsubscribe():
-    data = request.get_json(silent=True) or {}
+    data = _json_object()
     if isinstance(data.get("endpoint"), str):
         push.unsubscribe(current_user, data["endpoint"])
     return jsonify(ok=True)
@@ -114,6 +133,8 @@ def mine():
         if not policy.can_write_messages(current_user, case):
             abort(404)
         if form.validate_on_submit() and _send(case, conversation, form):
+            if _from_queue():
+                return _saved()
             flash(_("Your message is sent."), "success")
             return redirect(url_for("messages.mine") + "#newest")
         return _page(case, conversation, form, 400)
@@ -129,13 +150,21 @@ def inbox():
         else (cases.team_cases(current_user.team_id))
     )
     rows = messages.inbox(current_user, {c.id: c for c in found})
-    return render_template("messages/inbox.html", rows=rows)
+    from ..services import alerts
+
+    return render_template(
+        "messages/inbox.html", rows=rows, urgent=alerts.urgent_list(current_user, alerts.now())
+    )
 
 
 def _staff_conversation(conversation_id: int):
     conversation = messages.conversation_by_id(conversation_id)
     case = cases.case_by_id(conversation.case_id) if conversation else None
-    if case is None or not policy.can_see_conversation(current_user, conversation, case):
+    if (
+        conversation is None
+        or case is None
+        or not policy.can_see_conversation(current_user, conversation, case)
+    ):
         abort(404)
     return case, conversation
 
@@ -147,10 +176,16 @@ def conversation(conversation_id: int):
     case, found = _staff_conversation(conversation_id)
     form = MessageForm()
     if request.method == "POST":
+        if not policy.can_write_messages(current_user, case):
+            # The family could not answer: the page points to their request for help instead.
+            return _page(case, found, form, 409)
         if form.validate_on_submit() and _send(case, found, form):
+            if _from_queue():
+                return _saved()
             flash(_("Your reply is sent."), "success")
             return redirect(url_for("messages.conversation", conversation_id=found.id) + "#newest")
         return _page(case, found, form, 400)
+    audit.staff_read(case, "conversations", found.id)
     return _page(case, found, form)
 
 

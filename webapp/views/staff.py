@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import notify, policy
-from ..forms.staff import AssignKeyWorkerForm, InviteForm
+from ..forms.staff import ROLE_LABELS, AssignKeyWorkerForm, CompetenceForm, InviteForm
 from ..models import DsrRating, KeyWorkerRole, Role, utcnow
-from ..services import accounts, cases, communication, journal
+from ..services import accounts, audit, cases, communication, journal, register, second_factor
 from ..services.journal import ATTENTION_PERIOD
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -23,6 +34,7 @@ def _case_or_404(case_id: int):
 @policy.allow(policy.STAFF)
 def case(case_id: int):
     found = _case_or_404(case_id)
+    audit.staff_read(found, "cases", found.id)
     form = None
     if policy.can_assign_key_workers(current_user, found):
         form = _assign_form(found)
@@ -36,6 +48,8 @@ def _case_context(found) -> dict:
         "needs": communication.needs_for(people),
         "can_edit_plan": policy.can_edit_plan(current_user, found),
         "can_close": policy.can_close(current_user, found),
+        "can_record_competence": policy.can_record_competence(current_user, found),
+        "can_arrange": policy.can_arrange_appointments(current_user, found),
         "attention": journal.attention_counts([found.id], utcnow() - ATTENTION_PERIOD).get(
             found.id, 0
         ),
@@ -43,8 +57,21 @@ def _case_context(found) -> dict:
 
 
 def _assign_form(found, formdata=None):
-    choices = [(str(u.id), u.name) for u in cases.team_key_workers(found.team_id)]
+    # Each key worker with their caseload against the team's limit, so the manager sees it.
+    choices = [
+        (str(c.key_worker.id), _caseload_label(c)) for c in register.caseloads(found.team_id)
+    ]
     return AssignKeyWorkerForm(formdata=formdata, key_workers=choices)
+
+
+def _caseload_label(c) -> str:
+    words = _("%(name)s: %(num)s of %(limit)s cases", name=c.key_worker.name, num=c.cases,
+              limit=c.limit)  # fmt: skip
+    if c.over:
+        return _("%(caseload)s (over the limit)", caseload=words)
+    if c.full:
+        return _("%(caseload)s (full)", caseload=words)
+    return words
 
 
 @bp.route("/cases/<int:case_id>/key-workers", methods=["POST"])
@@ -57,6 +84,8 @@ def assign_key_worker(case_id: int):
     form = _assign_form(found, formdata=request.form)
     if form.validate():
         key_worker = accounts.user_by_id(int(form.key_worker_id.data))
+        if key_worker is None:  # the form's choices are key workers who exist
+            abort(404)
         changed = cases.assign_key_worker(
             found, key_worker, KeyWorkerRole(form.role.data), by=current_user
         )
@@ -72,9 +101,7 @@ def assign_key_worker(case_id: int):
         else:
             flash(_("Nothing changed: %(name)s already has that role.", name=key_worker.name))
         return redirect(url_for("staff.case", case_id=found.id))
-    return render_template(
-        "staff/case.html", **_case_context(found), form=form, form_errors=True
-    ), 400
+    return render_template("staff/case.html", **_case_context(found), form=form), 400
 
 
 @bp.route("/cases/<int:case_id>/key-workers/<int:user_id>/remove", methods=["POST"])
@@ -107,9 +134,10 @@ def invite():
         case_id = None
         if role is Role.CARER:
             case_id = int(form.case_id.data)
-            if not policy.can_invite_to_case(current_user, cases.case_by_id(case_id)):
+            chosen = cases.case_by_id(case_id)
+            if chosen is None or not policy.can_invite_to_case(current_user, chosen):
                 abort(404)
-        invitation, token = accounts.create_invitation(
+        invitation = accounts.create_invitation(
             invited_by=current_user,
             email=form.email.data,
             name=form.name.data,
@@ -119,22 +147,239 @@ def invite():
             date_of_birth=form.birth_date() if role is Role.YOUNG_PERSON else None,
             dsr_rating=DsrRating(form.dsr_rating.data) if role is Role.YOUNG_PERSON else None,
         )
-        link = (current_app.config.get("BASE_URL") or request.host_url).rstrip("/") + url_for(
-            "auth.open_invitation", token=token
-        )
-        notify.send_email(
-            invitation.email,
-            _("You are invited to My Key Worker"),
-            _(
-                "Hello %(name)s,\n\n%(inviter)s has invited you to My Key Worker, "
-                "the NHS key working service.\n\nUse this link to choose your password:\n"
-                "%(link)s\n\nThe link works once, for %(days)s days.",
-                name=invitation.name,
-                inviter=current_user.name,
-                link=link,
-                days=current_app.config["INVITATION_DAYS"],
-            ),
-        )
+        notify.send_after_response()
         flash(_("We have sent an invitation to %(email)s.", email=invitation.email), "success")
         return redirect(url_for("staff.invite"))
-    return render_template("staff/invite.html", form=form, form_errors=bool(form.errors))
+    return render_template("staff/invite.html", form=form)
+
+
+@bp.route("/team", methods=["GET", "POST"])
+@policy.allow(Role.MANAGER)
+@policy.csrf_in_form
+def team_settings():
+    """Office hours, the duty contact, when urgent signals escalate, and who is on leave."""
+    from ..forms.team import TeamSettingsForm, parse_time
+    from ..services import teams
+
+    team = cases.team_by_id(current_user.team_id)
+    if team is None or not policy.can_manage_team_settings(current_user, team):
+        abort(404)
+    staff = teams.team_staff(team.id)
+    form = TeamSettingsForm(staff=staff)
+    if request.method == "GET":
+        form.office_days.data = list(team.office_days)
+        form.office_opens.data = team.office_opens.strftime("%H:%M")
+        form.office_closes.data = team.office_closes.strftime("%H:%M")
+        form.phone.data = team.phone or ""
+        form.duty_user_id.data = next((str(u.id) for u in staff if u.on_duty), "")
+        form.duty_email.data = team.duty_email or ""
+        form.escalate_manager_minutes.data = str(team.escalate_manager_minutes)
+        form.escalate_team_minutes.data = str(team.escalate_team_minutes)
+        form.on_leave.data = [str(u.id) for u in staff if u.on_leave]
+    elif form.validate_on_submit():
+        teams.save_settings(
+            team, office_days="".join(sorted(set(form.office_days.data))),
+            opens=parse_time(form.office_opens.data) or team.office_opens,
+            closes=parse_time(form.office_closes.data) or team.office_closes,
+            phone=form.phone.data or None,
+            duty_user_id=int(form.duty_user_id.data) if form.duty_user_id.data else None,
+            duty_email=form.duty_email.data or None,
+            manager_minutes=int(form.escalate_manager_minutes.data),
+            team_minutes=int(form.escalate_team_minutes.data),
+            on_leave={int(v) for v in form.on_leave.data or []},
+        )  # fmt: skip
+        flash(_("The team settings are saved."), "success")
+        return redirect(url_for("staff.team_settings"))
+    return render_template("staff/team.html", team=team, form=form), (400 if form.errors else 200)
+
+
+# The team's second checks ---------------------------------------------------------------------
+
+
+@bp.route("/team/second-checks")
+@policy.allow(Role.MANAGER)
+def second_checks():
+    members = [
+        {
+            "id": m.id,
+            "name": m.name,
+            "email": m.email,
+            "set_up": second_factor.is_set_up(m),
+            "is_me": m.id == current_user.id,
+            "resets": second_factor.events_for(m),
+        }
+        for m in second_factor.team_members(current_user)
+    ]
+    return render_template("staff/second_checks.html", members=members)
+
+
+@bp.route("/team/<int:user_id>/reset-second-factor", methods=["POST"])
+@policy.allow(Role.MANAGER)
+def reset_second_factor(user_id: int):
+    member = second_factor.team_member(current_user, user_id)
+    if member is None or member.id == current_user.id:
+        abort(404)
+    second_factor.reset(member, by=current_user)
+    flash(
+        _(
+            "%(name)s's second check is reset. They are signed out everywhere and will set it "
+            "up again when they next sign in.",
+            name=member.name,
+        ),
+        "success",
+    )
+    return redirect(url_for("staff.second_checks"))
+
+
+# Switching an account off, and on again ------------------------------------------------------
+
+
+@bp.route("/team/accounts")
+@policy.allow(Role.MANAGER)
+def accounts_page():
+    from ..services import team_accounts
+
+    staff, families = team_accounts.team_accounts(current_user)
+    return render_template("staff/accounts.html", staff=staff, families=families, roles=ROLE_LABELS)
+
+
+@bp.route("/team/accounts/<int:user_id>/switch-off", methods=["POST"])
+@policy.allow(Role.MANAGER)
+def switch_off(user_id: int):
+    return _switch(user_id, on=False)
+
+
+@bp.route("/team/accounts/<int:user_id>/switch-on", methods=["POST"])
+@policy.allow(Role.MANAGER)
+def switch_on(user_id: int):
+    return _switch(user_id, on=True)
+
+
+def _switch(user_id: int, on: bool):
+    from ..services import team_accounts
+
+    found = team_accounts.account_for(current_user, user_id)
+    if found is None:
+        abort(404)
+    team_accounts.switch(found, on)
+    name = found.person.name
+    if on:
+        flash(_("%(name)s's account is switched on. They can sign in again.", name=name),
+              "success")  # fmt: skip
+    else:
+        flash(
+            _(
+                "%(name)s's account is switched off. They are signed out everywhere and cannot "
+                "sign in. You can switch it on again here.",
+                name=name,
+            ),
+            "success",
+        )
+    return redirect(url_for("staff.accounts_page") + f"#account-{found.person.id}")
+
+
+# The audit trail -------------------------------------------------------------------------------
+
+
+def _trail_filter() -> audit.TrailFilter:
+    """Filters from the query string; anything that does not parse is ignored."""
+
+    def number(name: str) -> int | None:
+        value = request.args.get(name, "")
+        return int(value) if value.isdigit() and len(value) < 10 else None
+
+    def day(name: str) -> date | None:
+        try:
+            return date.fromisoformat(request.args.get(name, ""))
+        except ValueError:
+            return None
+
+    return audit.TrailFilter(number("case"), number("person"), day("from"), day("to"))
+
+
+@bp.route("/audit")
+@policy.allow(Role.MANAGER)
+def trail():
+    wanted = _trail_filter()
+    events = audit.team_trail(current_user.team_id, wanted)
+    return render_template(
+        "staff/audit.html",
+        events=events,
+        names=audit.names(events),
+        cases=cases.team_cases(current_user.team_id),
+        staff=audit.team_staff(current_user.team_id),
+        wanted=wanted,
+    )
+
+
+@bp.route("/audit.csv")
+@policy.allow(Role.MANAGER)
+def trail_csv():
+    wanted = _trail_filter()
+    body = audit.as_csv(audit.team_trail(current_user.team_id, wanted, limit=100_000))
+    audit.exported("audit_events", wanted.case_id)
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="audit-trail.csv"'},
+    )
+
+
+# Competence to decide (Gillick) ----------------------------------------------------------------
+
+
+@bp.route("/cases/<int:case_id>/competence", methods=["GET", "POST"])
+@policy.allow(policy.STAFF)
+@policy.csrf_in_form
+def competence(case_id: int):
+    """Record that a young person under 16 is competent to decide what their carers see."""
+    found = _case_or_404(case_id)
+    if not policy.can_record_competence(current_user, found):
+        abort(404)
+    form = CompetenceForm()
+    if form.validate_on_submit():
+        cases.record_competence(found, current_user, form.reason.data)
+        flash(_("Saved. The young person now chooses what their parents and carers see."))
+        return redirect(url_for("staff.case", case_id=found.id))
+    return render_template("staff/competence.html", case=found, form=form), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/cases/<int:case_id>/competence/withdraw", methods=["POST"])
+@policy.allow(policy.STAFF)
+def withdraw_competence(case_id: int):
+    found = _case_or_404(case_id)
+    if not policy.can_record_competence(current_user, found):
+        abort(404)
+    cases.withdraw_competence(found)
+    flash(_("Withdrawn. Under 16, the parents and carers see the whole plan again."))
+    return redirect(url_for("staff.case", case_id=found.id))
+
+
+# Pushes and emails that did not go (the dead-letter list) ----------------------------------------
+
+
+@bp.route("/notifications")
+@policy.allow(Role.MANAGER)
+def notifications():
+    from ..services import push
+
+    return render_template(
+        "staff/notifications.html",
+        backlog=push.backlog(current_user.team_id),
+        items=push.dead_letters(current_user.team_id),
+        people=push.recipients(push.dead_letters(current_user.team_id)),
+    )
+
+
+@bp.route("/notifications/<int:item_id>/retry", methods=["POST"])
+@policy.allow(Role.MANAGER)
+def retry_notification(item_id: int):
+    from ..services import push
+
+    if not push.retry_dead(item_id, current_user.team_id):
+        abort(404)
+    notify.send_after_response()
+    flash(_("It will be sent again in the next minute."), "success")
+    return redirect(url_for("staff.notifications"))
