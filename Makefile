@@ -56,7 +56,7 @@ test: install assets compile-translations ## Run the whole suite, browser and ac
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 	npm run --silent lint
-	$(VENV)/bin/pytest --cov --cov-report=term -n 2 --dist worksteal --cov-fail-under=$(COVERAGE_FLOOR)
+	$(VENV)/bin/pytest --cov --cov-report=term -n 2 --dist worksteal --cov-fail-under=$(COVERAGE_FLOOR) --durations=25
 
 test-fast: install assets compile-translations ## Run the suite without the browser tests
 	$(VENV)/bin/pytest -m "not browser"
