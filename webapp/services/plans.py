@@ -539,23 +539,32 @@ def decline_suggestion(found: PlanSuggestion, by: User) -> None:
     db.session.commit()
 
 
-def overdue_counts(case_ids: list[int], today: date) -> dict[int, int]:
-    """For a caseload: how many actions in each case's newest plan version are past their date."""
-    if not case_ids:
-        return {}
+def select_newest_items(*columns):
+    """A select of `columns` over the items of each plan's newest version (Plan.case_id and
+    PlanItem are joined in, for the caller's where clause)."""
     newest = (
         select(PlanVersion.plan_id, func.max(PlanVersion.number).label("number"))
         .group_by(PlanVersion.plan_id)
         .subquery()
     )
-    rows = db.session.execute(
-        select(Plan.case_id, func.count(PlanItem.id))
+    return (
+        select(*columns)
+        .select_from(Plan)
         .join(PlanVersion, PlanVersion.plan_id == Plan.id)
         .join(
             newest,
             (newest.c.plan_id == PlanVersion.plan_id) & (newest.c.number == PlanVersion.number),
         )
         .join(PlanItem, PlanItem.version_id == PlanVersion.id)
+    )
+
+
+def overdue_counts(case_ids: list[int], today: date) -> dict[int, int]:
+    """For a caseload: how many actions in each case's newest plan version are past their date."""
+    if not case_ids:
+        return {}
+    rows = db.session.execute(
+        select_newest_items(Plan.case_id, func.count(PlanItem.id))
         .where(
             Plan.case_id.in_(case_ids),
             PlanItem.section == Section.ACTIONS,

@@ -7,11 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-
 from ..extensions import db
-from ..models import ActionStatus, Case, CaseStatus, Plan, PlanItem, PlanVersion, Section
+from ..models import ActionStatus, Case, CaseStatus, Plan, PlanItem, Section
 from . import register
+from .plans import select_newest_items
 
 ADULT_AGE = 18
 # The caseload says planning is coming this long before the team's transition age.
@@ -89,20 +88,8 @@ def _step_counts(case_ids: list[int]) -> dict[int, tuple[int, int]]:
     """Per case, (steps not done, all steps) in the newest version of the plan."""
     if not case_ids:
         return {}
-    newest = (
-        select(PlanVersion.plan_id, func.max(PlanVersion.number).label("number"))
-        .group_by(PlanVersion.plan_id)
-        .subquery()
-    )
     rows = db.session.execute(
-        select(Plan.case_id, PlanItem.status)
-        .join(PlanVersion, PlanVersion.plan_id == Plan.id)
-        .join(
-            newest,
-            (newest.c.plan_id == PlanVersion.plan_id) & (newest.c.number == PlanVersion.number),
-        )
-        .join(PlanItem, PlanItem.version_id == PlanVersion.id)
-        .where(
+        select_newest_items(Plan.case_id, PlanItem.status).where(
             Plan.case_id.in_(case_ids),
             PlanItem.section == Section.ACTIONS,
             PlanItem.transition.is_(True),
