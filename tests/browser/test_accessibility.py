@@ -108,6 +108,24 @@ def check_current_page(browser, where: str, width: int) -> list[str]:
     return problems
 
 
+def check_views(driver, base: str, paths, label: str, on_page=None) -> list[str]:
+    """Each path at each width, in easy read and standard: what axe and the page checks find.
+    `on_page(path)` runs the test's own checks on each page as well."""
+    problems = []
+    for width in WIDTHS:
+        set_viewport(driver, width)
+        for path in paths:
+            for view in ("easy-read", "standard"):
+                driver.get(f"{base}{path}{'&' if '?' in path else '?'}view={view}")
+                assert "Page not found" not in driver.title, (label, path)
+                if on_page:
+                    on_page(path)
+                where = f"{label} {width}px {path} {view}"
+                problems += check_current_page(driver, where, width)
+                _shot(driver, where)
+    return problems
+
+
 def _shot(browser, name: str) -> None:
     folder = ARTIFACTS / "screens"
     folder.mkdir(parents=True, exist_ok=True)

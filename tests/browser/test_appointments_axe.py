@@ -9,7 +9,7 @@ from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.browser.conftest import set_viewport, sign_in
-from tests.browser.test_accessibility import WIDTHS, _shot, check_current_page
+from tests.browser.test_accessibility import WIDTHS, _shot, check_current_page, check_views
 
 PAGES = {
     "sam@example.org": ["/next/", "/next/1", "/next/2", "/next/reminders", "/next/calendar"],
@@ -21,19 +21,6 @@ PAGES = {
     ],
     "morgan@example.org": ["/staff/week", "/staff/cases/1/appointments"],
 }  # fmt: skip
-
-
-def _check(driver, base, email, paths) -> list[str]:
-    problems = []
-    for width in WIDTHS:
-        set_viewport(driver, width)
-        for path in paths:
-            for view in ("easy-read", "standard"):
-                driver.get(f"{base}{path}?view={view}")
-                where = f"{email} {width}px {path} {view}"
-                problems += check_current_page(driver, where, width)
-                _shot(driver, f"next {where}")
-    return problems
 
 
 def _language(driver, base, code: str) -> None:
@@ -54,7 +41,7 @@ def test_what_happens_next_pages_pass_axe(driver, live_server):
     problems = []
     for email, paths in PAGES.items():
         sign_in(driver, live_server, email)
-        problems += _check(driver, live_server, email, paths)
+        problems += check_views(driver, live_server, paths, f"next {email}")
     # The list: a heading per day, then a real list; times in words a screen reader reads.
     sign_in(driver, live_server, "sam@example.org")
     driver.get(live_server + "/next/")
@@ -67,7 +54,7 @@ def test_what_happens_next_pages_pass_axe(driver, live_server):
     try:
         driver.get(live_server + "/next/")
         assert driver.find_element(By.TAG_NAME, "h1").text == "آگے کیا ہوگا"
-        problems += _check(driver, live_server, "sam (ur)", ["/next/", "/next/2"])
+        problems += check_views(driver, live_server, ["/next/", "/next/2"], "next sam (ur)")
     finally:
         _language(driver, live_server, "browser")
     # "Things I want to say" too long: the error state Sam meets, at both widths.

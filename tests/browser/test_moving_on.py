@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import set_viewport, sign_in
-from tests.browser.test_accessibility import WIDTHS, _shot, check_current_page
+from tests.browser.test_accessibility import WIDTHS, _shot, check_current_page, check_views
 
 SECTION = "/cases/1/plan/moving-on"
 PAGES = {
@@ -29,16 +29,7 @@ def test_moving_on_pages_pass_axe_for_each_role(driver, live_server):
     problems = []
     for email, paths in PAGES.items():
         sign_in(driver, live_server, email)
-        for width in WIDTHS:
-            set_viewport(driver, width)
-            for path in paths:
-                for view in ("easy-read", "standard"):
-                    joiner = "&" if "?" in path else "?"
-                    driver.get(f"{live_server}{path}{joiner}view={view}")
-                    assert "Page not found" not in driver.title, (email, path)
-                    where = f"moving-on {email} {width}px {path} {view}"
-                    problems += check_current_page(driver, where, width)
-                    _shot(driver, where)
+        problems += check_views(driver, live_server, paths, f"moving-on {email}")
     assert not problems, "\n" + "\n".join(problems)
 
 

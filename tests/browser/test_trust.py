@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import set_viewport, sign_in
-from tests.browser.test_accessibility import WIDTHS, _shot, check_current_page
+from tests.browser.test_accessibility import _shot, check_current_page, check_views
 
 
 @contextmanager
@@ -36,30 +35,15 @@ def _alex_id(driver, base: str) -> str:
     return link.get_attribute("href").rstrip("/").rsplit("/", 1)[-1]
 
 
-def _open(driver, url: str) -> None:
-    """Open a page, once more if Chromium's renderer did not answer in time: on a loaded
-    2-core machine this module's ~60 page loads met that once (the page itself was fine)."""
-    try:
-        driver.get(url)
-    except TimeoutException:
-        driver.get(url)
-
-
 def _check(driver, base: str, email: str | None, paths: list[str], language: str) -> list[str]:
     sign_in(driver, base, email)
-    problems = []
-    for width in WIDTHS:
-        set_viewport(driver, width)
-        for path in paths:
-            for view in ("easy-read", "standard"):
-                _open(driver, f"{base}{path}?view={view}")
-                html = driver.find_element(By.TAG_NAME, "html")
-                assert html.get_attribute("lang") == language, (email, path)
-                assert html.get_attribute("dir") == ("rtl" if language == "ur" else "ltr")
-                where = f"trust {language} {email} {width}px {path} {view}"
-                problems += check_current_page(driver, where, width)
-                _shot(driver, where)
-    return problems
+
+    def in_language(path: str) -> None:
+        html = driver.find_element(By.TAG_NAME, "html")
+        assert html.get_attribute("lang") == language, (email, path)
+        assert html.get_attribute("dir") == ("rtl" if language == "ur" else "ltr")
+
+    return check_views(driver, base, paths, f"trust {language} {email}", in_language)
 
 
 def test_the_trust_pages_pass_axe_in_urdu(driver, live_server):
