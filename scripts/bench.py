@@ -13,7 +13,9 @@
 3. Load: 8 client threads, each with its own connection (and its own sign-in for /), ask for a
    page as fast as they can for BENCH_SECONDS (default 10) after a 2 s warm-up. Reports
    requests per second, median and p95 latency and non-200 answers (any makes it exit 1).
-4. Prints a summary and writes the figures to test-artifacts/bench.json.
+4. Issue 13 (scripts/bench_offline.py, headless Chromium): the bytes of Sam's plan kept on
+   the phone (budget 150 kB) and the time from back online to a queued check-in saved.
+5. Prints a summary and writes the figures to test-artifacts/bench.json.
 
 Client and server share this machine: use the figures to compare runs, not as capacity.
 """
@@ -38,6 +40,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import bench_offline
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -322,6 +325,7 @@ def measure(tmp: str) -> dict:
         weights["conversation, sam"] = page_weight(
             sign_in(base, "sam@example.org"), base, "/messages/"
         )
+        offline = bench_offline.measure(base, f"{tmp}/bench.db")
         seed_messages(base)
         kim_jars = [kim.cookies.get_dict()] * CLIENTS  # one session: a TOTP code works once
         sw = service_worker_bytes(anonymous, base, weights["sign-in, anonymous"]["items"])
@@ -350,7 +354,7 @@ def measure(tmp: str) -> dict:
             stop(naive)
     return {
         "page_weight": weights, "service_worker_install": sw, "load": loads,
-        "throughput_vs_naive": compared,
+        "throughput_vs_naive": compared, "offline": offline,
     }  # fmt: skip
 
 
@@ -408,6 +412,7 @@ def report(results: dict) -> None:
     print("\nTHROUGHPUT AGAINST THE NAIVE PAGE (scripts/naive_app.py; the goal is 3x):")
     for name, ratio in results["throughput_vs_naive"].items():
         print(f"  {name:20} {ratio:5.2f}x   p95 {loads[name]['p95_ms']:5.1f} ms")
+    bench_offline.report(results["offline"])
 
 
 def main() -> int:
@@ -421,6 +426,10 @@ def main() -> int:
     failures = sum(r["non_200"] for r in results["load"].values())
     if failures or not all(r["requests"] for r in results["load"].values()):
         print(f"FAILED: {failures} responses were not 200 OK, or none came.", file=sys.stderr)
+        return 1
+    problem = bench_offline.problem(results["offline"])
+    if problem:
+        print(f"FAILED: {problem}", file=sys.stderr)
         return 1
     return 0
 

@@ -31,8 +31,10 @@ def test_the_young_person_carer_and_staff_see_the_same_card(as_user):
     assert "Stay with Sam. Keep the room quiet." in card  # what helps (Red: what to do)
     assert "Call Mum (Alex) first." in card  # who to call
     assert "I want to hurt myself." in card  # the signs
+    assert "Do not shout or hold my arms." in card  # what not to do (Red: what not to do)
     assert "Birmingham and Solihull Key Working Service" in card
     assert "0121 496 0123" in card  # the team's number
+    assert "They are open Monday to Friday" in card  # and when someone answers it
     assert "999" in card
 
 
@@ -52,9 +54,9 @@ def test_from_16_the_young_person_chooses_the_lines_and_everyone_sees_the_choice
     sam = as_user("sam")
     page = _card(sam, CHOOSE)
     assert {i["value"] for i in page.select("input[name=show]")} == {
-        "communication", "signs", "helps", "call", "people", "team"
+        "communication", "signs", "helps", "not-to-do", "call", "people", "team"
     }  # fmt: skip
-    shown = ["communication", "helps", "call", "people", "team"]  # no signs
+    shown = ["communication", "helps", "not-to-do", "call", "people", "team"]  # no signs
     response = sam.post_form(CHOOSE, {"show": shown})
     assert response.status_code == 302
     for name in ("sam", "alex", "kim"):
@@ -68,6 +70,19 @@ def test_from_16_the_young_person_chooses_the_lines_and_everyone_sees_the_choice
     sam.post_form(CHOOSE, {})
     card = _card_text(sam)
     assert "Call Mum (Alex) first." not in card and "My name is Sam" in card and "999" in card
+    assert "Do not shout" not in card
+
+
+def test_what_not_to_do_is_a_line_only_where_the_plan_has_it(as_user):
+    """Sam's plan says what not to do (in his words, on the card under its own heading);
+    Priya's says nothing, so her card has no empty heading for it."""
+    sam = _card(as_user("sam"))
+    headings = [h.get_text(strip=True) for h in sam.select(".mkw-card h3")]
+    assert headings.index("What not to do when I am in crisis") == (
+        headings.index("What helps me in a crisis") + 1
+    )
+    priya = _card_text(as_user("priya"), f"/cases/{PRIYA}/plan/crisis-card")
+    assert "What not to do" not in priya and "What helps me in a crisis" in priya
 
 
 def test_under_16_the_card_shows_every_line_and_nobody_chooses(app, as_user):

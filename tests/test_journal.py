@@ -182,3 +182,39 @@ def test_after_red_the_teams_own_number_is_a_route_only_in_office_hours(app, as_
     crisis = page.split('id="crisis"', 1)[1].split("</section>", 1)[0]
     assert "tel:01214960123" not in crisis and "Your team, open now" not in crisis
     assert "tel:08009159292" in crisis  # the crisis line stays
+
+
+def test_a_check_in_made_with_no_signal_is_saved_once_for_the_time_it_was_made(app, as_user):
+    """app.js sends a check-in kept on the phone with X-MKW-Queued, its client key and when
+    it was made: "saved" (201) once the entry exists, the same entry however often it comes."""
+    from datetime import UTC, datetime, timedelta
+
+    sam = as_user("sam")
+    made = datetime.now(UTC) - timedelta(hours=20)
+    fields = {
+        "feeling": "red",
+        "client_key": "offline-1",
+        "made_at": str(int(made.timestamp() * 1000)),
+    }
+    queued = {"X-MKW-Queued": "1"}
+    answers = [sam.post_form("/journal/check-in", fields, page="/journal/", headers=queued)
+               for _ in range(3)]  # fmt: skip
+    assert {a.status_code for a in answers} == {201}
+    urls = {a.get_json()["url"] for a in answers}
+    assert len(urls) == 1 and all(a.get_json()["saved"] is True for a in answers)
+    with app.app_context():
+        found = db.session.query(JournalEntry).filter_by(client_key="offline-1").all()
+        assert len(found) == 1 and found[0].feeling.value == "red"
+        assert abs(found[0].created_at - made) < timedelta(seconds=1)
+    # A time in the future, too long ago or unreadable is not believed: dated when saved.
+    for key, value in (("future", made + timedelta(days=2)), ("old", made - timedelta(days=9)),
+                       ("junk", "yesterday")):  # fmt: skip
+        stamp = value if isinstance(value, str) else str(int(value.timestamp() * 1000))
+        fields = {"feeling": "green", "client_key": key, "made_at": stamp}
+        assert sam.post_form("/journal/check-in", fields, page="/journal/",
+                             headers=queued).status_code == 201  # fmt: skip
+        with app.app_context():
+            entry = db.session.query(JournalEntry).filter_by(client_key=key).one()
+            assert datetime.now(UTC) - entry.created_at < timedelta(minutes=1), key
+    # Without the header (no JavaScript, or online) the page goes to the entry as before.
+    assert _check_in(sam, "green", "online").status_code == 302

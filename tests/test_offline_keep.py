@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from webapp.extensions import db
@@ -36,7 +37,8 @@ def test_the_keep_list_follows_the_choice_and_policy(app, as_user):
     data = answer.get_json()
     assert data["keep"] is True and data["person"] == sam.get("/").headers["X-MKW-Person"]
     assert "/cases/1/plan/red" in data["pages"] and "/cases/1/plan/crisis-card" in data["pages"]
-    assert not [p for p in data["pages"] if p.startswith(("/messages", "/journal"))]
+    assert not [p for p in data["pages"] if p.startswith("/messages")]
+    assert [p for p in data["pages"] if p.startswith("/journal")] == ["/journal/"]
     assert data["aliases"] == {
         "/my-plan": "/cases/1/plan/",
         "/my-crisis-card": "/cases/1/plan/crisis-card",
@@ -82,3 +84,109 @@ def test_a_kept_copy_carries_the_saved_line_hidden_and_no_messages(app, as_user)
     kept = sam.get("/cases/1/plan/red", headers={"X-MKW-Keep": "1"}).get_data(as_text=True)
     assert "data-kept-banner hidden" in kept and "Saved on this phone on" in kept
     assert "data-kept-banner" not in sam.get("/cases/1/plan/red").get_data(as_text=True)
+
+
+def _team_hours(app, days: str, opens, closes) -> None:
+    with app.app_context():
+        team = cases.team_by_id(1)
+        team.office_days, team.office_opens, team.office_closes = days, opens, closes
+        db.session.commit()
+
+
+def test_a_kept_copy_never_says_the_team_is_open_now(app, as_user):
+    """A copy saved in office hours is read later, perhaps at night: it gives the hours."""
+    from datetime import time
+
+    _keep(app, "sam@example.org")
+    sam = as_user("sam")
+    _team_hours(app, "0123456", time(0), time(23, 59, 59))  # open whenever the test runs
+    for path in ("/cases/1/plan/red", "/get-help"):
+        online = sam.get(path).get_data(as_text=True)
+        assert "Your team is open now." in online, path
+        kept = sam.get(path, headers={"X-MKW-Keep": "1"}).get_data(as_text=True)
+        assert "open now" not in kept, path
+        assert "Your team is open Monday to Sunday, 12:00am to 11:59pm." in kept, path
+        assert 'href="tel:01214960123"' in kept, path
+    # The help app.js shows after red with no signal is read later too, even on a page that
+    # came from the network.
+    page = sam.get("/journal/").get_data(as_text=True)
+    later = page.split("data-offline-red", 1)[1].split("data-check-ins-waiting", 1)[0]
+    assert "open now" not in later and "Your team, Monday to Sunday" in later
+    # Out of hours the online page leaves the team's number out; the kept copy still gives
+    # it, with the hours, since it may be read when the team is open.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Europe/London")).weekday()
+    _team_hours(app, str((today + 3) % 7), time(9), time(17))  # not today
+    assert "tel:01214960123" not in sam.get("/cases/1/plan/red").get_data(as_text=True)
+    kept = sam.get("/cases/1/plan/red", headers={"X-MKW-Keep": "1"}).get_data(as_text=True)
+    assert "open now" not in kept
+    assert re.search(r"Your team is open \w+day, 9:00am to 5:00pm\. You can call them then", kept)
+
+
+def test_the_kept_check_in_page_holds_none_of_the_journal(app, as_user):
+    """Offline, "How am I today?" works from the kept copy; what the person wrote before is
+    never in it. After red, the crisis routes and their own Red plan are already there."""
+    sam = as_user("sam")
+    sam.post_form(
+        "/journal/check-in", {"feeling": "amber", "client_key": "before"}, page="/journal/"
+    )
+    entry = sam.get("/journal/").get_data(as_text=True)
+    assert "Amber: I am getting worried</strong>" in entry and "Looking back" in entry
+    kept = sam.get("/journal/", headers={"X-MKW-Keep": "1"}).get_data(as_text=True)
+    assert "data-kept-banner hidden" in kept and "data-check-in-form" in kept
+    assert "Looking back" not in kept and "The last 4 weeks" not in kept
+    assert "Amber: I am getting worried</strong>" not in kept
+    assert "Your earlier check-ins are not kept on this phone." in kept
+    help_after_red = kept.split("data-offline-red", 1)[1].split("data-check-ins-waiting", 1)[0]
+    assert (
+        'href="tel:999"' in help_after_red
+        and "Stay with Sam. Keep the room quiet." in help_after_red
+    )
+    assert "Call Mum (Alex) first." in help_after_red
+    # The signs, and what not to do (for whoever helps), are not what Sam reads first.
+    assert "I want to hurt myself." not in help_after_red and "Do not shout" not in help_after_red
+
+
+def test_add_to_home_screen_help_for_android_and_iphone(as_user, client):
+    """Public, in easy read with a picture for each step; families find it in settings next
+    to "Keep my plan on this phone". Staff (who never keep a plan) do not see that link."""
+    page = client.get("/add-to-home-screen").get_data(as_text=True)
+    assert "On an Android phone" in page and "On an iPhone" in page
+    assert page.count('class="mkw-chunks mkw-chunks--steps"') == 2
+    assert "/static/dist/pictures/home." in page and "/static/dist/pictures/tick." in page
+    link = 'href="/add-to-home-screen"'
+    settings = as_user("sam").get("/settings/").get_data(as_text=True)
+    assert link in settings and settings.index("keep_on_phone-hint") < settings.index(link)
+    assert link not in as_user("kim").get("/settings/").get_data(as_text=True)
+
+
+def test_after_red_offline_a_carer_sees_only_what_they_may_see(app, as_user):
+    """Alex's help after red includes what not to do (he is the one helping); once Sam keeps
+    the Red part from him, only the crisis routes."""
+
+    def help_after_red() -> str:
+        page = as_user("alex").get("/journal/", headers={"X-MKW-Keep": "1"})
+        text = page.get_data(as_text=True)
+        return text.split("data-offline-red", 1)[1].split("data-check-ins-waiting", 1)[0]
+
+    shown = help_after_red()
+    assert "Do not shout or hold my arms." in shown and "Call Mum (Alex) first." in shown
+    with app.app_context():
+        alex = accounts.user_by_email("alex@example.org")
+        cases.set_hidden_sections(cases.case_by_id(1), alex.id, {"red"})
+    shown = help_after_red()
+    assert 'href="tel:999"' in shown
+    assert "Do not shout" not in shown and "Call Mum (Alex) first." not in shown
+
+
+def test_new_office_hours_make_a_new_copy(app, as_user):
+    """Kept pages give the team's hours, so new hours are a new version."""
+    from datetime import time
+
+    _keep(app, "sam@example.org")
+    sam = as_user("sam")
+    etag = sam.get("/offline/keep").headers["ETag"]
+    _team_hours(app, "0123", time(8, 30), time(16))
+    assert sam.get("/offline/keep", headers={"If-None-Match": etag}).status_code == 200

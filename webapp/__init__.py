@@ -399,7 +399,7 @@ def team_open_now(team) -> bool:
 def _init_templates(app: Flask) -> None:
     from . import fragments
     from .pictures import picture_url
-    from .views.layout import layout_context
+    from .views.layout import keeping_copy, layout_context
 
     app.jinja_env.globals.update(
         asset_url=asset_url, picture_url=picture_url, nhsuk_fragment=fragments.render
@@ -416,6 +416,7 @@ def _init_templates(app: Flask) -> None:
 
     app.jinja_env.globals["expected_contact"] = expected_contact
     app.jinja_env.globals["team_open_now"] = team_open_now
+    app.jinja_env.globals["keeping_copy"] = keeping_copy
     app.jinja_env.filters["long_date"] = long_date
     from .labels import by_time, clock_time, short_time, template_globals, when
 

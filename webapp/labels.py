@@ -44,6 +44,7 @@ PART_TITLES = {
     Part.SIGNS: _l("The signs"),
     Part.HELPS: _l("What helps"),
     Part.TO_DO: _l("What to do"),
+    Part.NOT_TO_DO: _l("What not to do"),
     Part.CALL: _l("Who to call"),
     Part.PERSON: _l("People and services"),
     Part.ACTION: _l("Actions"),

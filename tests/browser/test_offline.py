@@ -6,13 +6,15 @@ the DevTools protocol (a page's own emulation leaves the worker online)."""
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 
 import pytest
+from selenium.common.exceptions import JavascriptException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import new_browser, set_viewport, sign_in
+from tests.browser.conftest import LIVE, new_browser, set_viewport, sign_in
 from tests.browser.devtools import DevTools
 from tests.browser.test_accessibility import _shot, check_current_page
 from tests.browser.test_urgent import _session
@@ -144,8 +146,10 @@ def test_the_kept_plan_opens_offline_in_each_layout_and_language(driver, live_se
         assert re.fullmatch(r"mkw-keep-[0-9a-f]{32}-[0-9a-f]{20}", meta["cache"])
         assert "@" not in meta["cache"] and email.split("@")[0] not in str(meta["pages"])
         kept = kept_caches(driver)[meta["cache"]]
-        # Exactly the listed pages, their pictures and styles: no messages, no journal.
-        assert not [p for p in kept if p.startswith(("/messages", "/journal", "/settings"))]
+        # Exactly the listed pages, their pictures and styles: no messages, none of the
+        # journal (its page is kept as "How am I today?" alone).
+        assert not [p for p in kept if p.startswith(("/messages", "/settings"))]
+        assert [p for p in kept if p.startswith("/journal")] == ["/journal/"]
         assert f"{plan}red" in kept and f"{plan}crisis-card" in kept and "/get-help" in kept
         set_viewport(driver, 320, 640)
         for layout in ("easy_read", "standard"):
@@ -177,11 +181,14 @@ def test_the_kept_plan_opens_offline_in_each_layout_and_language(driver, live_se
                     where = f"offline {email} {layout} {path} 320px"
                     problems += check_current_page(driver, where, 320)
                     _shot(driver, where)
-            # Nothing else: messages and the journal are the offline page, with crisis routes.
-            for path in ("/messages/", "/journal/"):
-                driver.get(live_server + path)
-                assert is_offline_page(driver), f"{email} {path} offline"
-                assert not banner(driver)
+            # Nothing else: messages are the offline page, with crisis routes; the journal is
+            # the check-in alone.
+            driver.get(live_server + "/messages/")
+            assert is_offline_page(driver), f"{email} /messages/ offline"
+            assert not banner(driver)
+            driver.get(live_server + "/journal/")
+            assert banner(driver) and driver.find_elements(By.CSS_SELECTOR, "[data-check-in-form]")
+            assert "Looking back" not in driver.page_source
             devtools.online()
         driver.get(live_server + plan)
         driver.find_element(By.CSS_SELECTOR, ".mkw-view-toggle button").click()  # back
@@ -365,3 +372,109 @@ def test_a_full_phone_keeps_no_half_copy(driver, live_server, devtools):
     finally:
         driver.execute_cdp_cmd("Storage.overrideQuotaForOrigin", {"origin": live_server})
     stop_keeping(driver, live_server, "sam@example.org")
+
+
+def saved_check_ins(client_key: str) -> list[str]:
+    path = LIVE["database_url"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT feeling FROM journal_entries WHERE client_key = ?", (client_key,))
+        return [feeling for (feeling,) in rows]
+
+
+QUEUED = """const done = arguments[arguments.length - 1];
+const open = indexedDB.open("mkw-outbox", 1);
+open.onsuccess = () => {
+  const all = open.result.transaction("messages").objectStore("messages").getAll();
+  all.onsuccess = () => done(all.result.length);
+};
+open.onerror = () => done(-1);"""
+
+
+def check_in_offline(driver, feeling: str, waiting: int = 1) -> str:
+    """Press a colour with no signal: the check-in waits on the phone. Its client key."""
+    WebDriverWait(driver, 5).until(lambda d: d.execute_script("return navigator.onLine") is False)
+    key = driver.find_element(By.CSS_SELECTOR, "[data-check-in-form] input[name=client_key]")
+    client_key = key.get_attribute("value")
+    driver.find_element(By.CSS_SELECTOR, f"button[name=feeling][value={feeling}]").click()
+    WebDriverWait(driver, 5).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-check-ins-waiting] li")) == waiting
+    )
+    box = driver.find_element(By.CSS_SELECTOR, "[data-check-ins-waiting]")
+    assert box.is_displayed() and "Waiting to save" in box.text
+    assert box.find_elements(By.CSS_SELECTOR, f"li .mkw-entry--{feeling}")
+    assert driver.execute_async_script(QUEUED) == waiting
+    return client_key
+
+
+def wait_until_saved(driver) -> None:
+    """Back online: app.js saves it and shows the page again, with the check-in on it."""
+    # Read in one go: the page is loaded again, so an element found a moment ago is gone.
+    status = "return document.querySelector('[data-queue-status]:not([hidden])')?.innerText || ''"
+    WebDriverWait(driver, 20, ignored_exceptions=[JavascriptException]).until(
+        lambda d: "Your check-in that was waiting is saved." in d.execute_script(status)
+    )
+    assert not driver.find_element(By.CSS_SELECTOR, "[data-check-ins-waiting]").is_displayed()
+    assert driver.execute_async_script(QUEUED) == 0
+
+
+def red_help_is_shown_at_once(driver) -> None:
+    """After red with no signal: the crisis routes and Sam's own Red plan, focused."""
+    help_now = driver.find_element(By.CSS_SELECTOR, "[data-offline-red]")
+    assert help_now.is_displayed()
+    assert driver.switch_to.active_element.get_attribute("id") == "offline-red-heading"
+    assert help_now.find_elements(By.CSS_SELECTOR, "a[href='tel:999']")
+    assert "Stay with Sam. Keep the room quiet." in help_now.text
+    assert "Call Mum (Alex) first." in help_now.text
+
+
+def test_a_check_in_made_offline_waits_on_the_phone_and_is_saved_once(
+    driver, live_server, devtools
+):
+    """The page open when the signal goes, then a cold start from the kept copy: each check-in
+    is kept (IndexedDB), shown as "Waiting to save", and saved exactly once when the page and
+    the service worker are back online. After red, help is on the screen at once."""
+    problems = []
+    start_keeping(driver, live_server, "sam@example.org")
+    set_viewport(driver, 320, 640)
+
+    # 1. The page was open (in standard layout) when the signal went: green, then red.
+    driver.get(live_server + "/journal/?view=standard")
+    devtools.offline()
+    green = check_in_offline(driver, "green")
+    assert not driver.find_element(By.CSS_SELECTOR, "[data-offline-red]").is_displayed()
+    red = check_in_offline(driver, "red", waiting=2)
+    assert green != red
+    red_help_is_shown_at_once(driver)
+    problems += check_current_page(driver, "check-ins waiting offline standard 320px", 320)
+    _shot(driver, "check-ins waiting offline standard 320")
+    assert saved_check_ins(green) == [] and saved_check_ins(red) == []
+    devtools.online()
+    wait_until_saved(driver)
+    assert saved_check_ins(green) == ["green"] and saved_check_ins(red) == ["red"]
+    for feeling, words in (("green", "Green: I am OK"), ("red", "Red: I am in crisis")):
+        shown = driver.find_elements(By.CSS_SELECTOR, f".mkw-entries .mkw-entry--{feeling}")
+        assert shown and words in shown[0].text  # shown in "Looking back"
+
+    # 2. No signal from the start (easy read): "How am I today?" from the copy kept on the phone.
+    devtools.offline()
+    driver.get(live_server + "/journal/")
+    if not banner(driver):  # a restarted service worker fetched before DevTools attached
+        devtools.offline()
+        driver.get(live_server + "/journal/")
+    assert banner(driver) and "Looking back" not in driver.page_source
+    kept_red = check_in_offline(driver, "red")
+    red_help_is_shown_at_once(driver)  # from the kept copy
+    problems += check_current_page(driver, "red check-in offline, kept copy, easy read 320px", 320)
+    _shot(driver, "red check-in offline kept copy easy read 320")
+    devtools.online()
+    wait_until_saved(driver)
+    assert saved_check_ins(kept_red) == ["red"]
+
+    # Another page load, and another "online": nothing is sent again.
+    driver.get(live_server + "/journal/")
+    driver.execute_script("window.dispatchEvent(new Event('online'))")
+    time.sleep(1)
+    assert [saved_check_ins(k) for k in (green, red, kept_red)] == [["green"], ["red"], ["red"]]
+    set_viewport(driver, 1280)
+    stop_keeping(driver, live_server, "sam@example.org")
+    assert not problems, "\n" + "\n".join(problems)

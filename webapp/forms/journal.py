@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectMultipleField, TextAreaField
@@ -11,6 +13,8 @@ from ..services.journal import WORDS_MAX
 from .base import Form
 from .error_messages import NOT_A_PICTURE_HERE
 from .fields import KeepItShort, choices, max_length, required, strip
+
+MADE_AT_WINDOW = timedelta(days=7)
 
 TAG_LABELS = {
     "school": _l("School or college"),
@@ -43,6 +47,21 @@ class CheckInForm(Form):
             max_length(64, _l("Your check-in could not be saved. Please try again.")),
         ]
     )
+    # Set by the outbox (static/src/js) on a check-in made with no signal and saved later:
+    # when it was made.
+    made_at = HiddenField()
+
+    def made_at_time(self, now: datetime) -> datetime | None:
+        """When a check-in kept on the phone was made (milliseconds since 1970, the phone's
+        clock), so it counts for the day it was made. Anything unreadable, in the future or
+        more than a week old is ignored: the check-in is then dated when it is saved."""
+        try:
+            made = datetime.fromtimestamp(int(self.made_at.data or "") / 1000, UTC)
+        except (ValueError, OverflowError, OSError):
+            return None
+        if not now - MADE_AT_WINDOW <= made <= now + timedelta(minutes=5):
+            return None
+        return min(made, now)
 
 
 class DetailsForm(Form):

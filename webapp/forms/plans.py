@@ -225,6 +225,7 @@ class SuggestForm(Form):
         (Section.AMBER, Part.HELPS),
         (Section.RED, Part.SIGNS),
         (Section.RED, Part.TO_DO),
+        (Section.RED, Part.NOT_TO_DO),
     ]
 
     # Once the plan has "Moving to adult services": what the young person wants to keep.

@@ -39,6 +39,7 @@ class Part(enum.StrEnum):
     SIGNS = "signs"  # amber and red: the signs
     HELPS = "helps"  # amber: what helps
     TO_DO = "to-do"  # red: what to do
+    NOT_TO_DO = "not-to-do"  # red: what not to do (for whoever is helping)
     CALL = "call"  # red: who to call
     PERSON = "person"  # who helps me
     ACTION = "action"
@@ -50,7 +51,7 @@ SECTION_PARTS: dict[Section, tuple[Part, ...]] = {
     Section.MOVING_ON: (Part.AT_18, Part.NEW_TEAM, Part.KEEP),
     Section.GREEN: (Part.KEEPS_WELL,),
     Section.AMBER: (Part.SIGNS, Part.HELPS),
-    Section.RED: (Part.SIGNS, Part.TO_DO, Part.CALL),
+    Section.RED: (Part.SIGNS, Part.TO_DO, Part.NOT_TO_DO, Part.CALL),
     Section.WHO_HELPS: (Part.PERSON,),
     Section.ACTIONS: (Part.ACTION,),
 }

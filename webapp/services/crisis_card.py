@@ -15,12 +15,13 @@ from ..models import Case, CommunicationNeeds, Part, PlanItem, Section, User
 from . import communication, plans
 
 # The lines a young person who decides may leave off (their name is always on the card).
-LINES = ("communication", "signs", "helps", "call", "people", "team")
+LINES = ("communication", "signs", "helps", "not-to-do", "call", "people", "team")
 # Where each line's items come from in the plan.
 _FROM: dict[str, tuple[Section, Part]] = {
     "communication": (Section.ABOUT_ME, Part.COMMUNICATION),
     "signs": (Section.RED, Part.SIGNS),
     "helps": (Section.RED, Part.TO_DO),
+    "not-to-do": (Section.RED, Part.NOT_TO_DO),
     "call": (Section.RED, Part.CALL),
     "people": (Section.WHO_HELPS, Part.PERSON),
 }

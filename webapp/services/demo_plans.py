@@ -54,6 +54,13 @@ SAM = [
     (Section.AMBER, Part.HELPS, "Text Kim and ask for a chat.", YP, "messages"),
     (Section.RED, Part.SIGNS, "I want to hurt myself.", YP, "red"),
     (Section.RED, Part.TO_DO, "Stay with Sam. Keep the room quiet.", KW, "quiet"),
+    (
+        Section.RED,
+        Part.NOT_TO_DO,
+        "Do not shout or hold my arms. Do not ask lots of questions.",
+        YP,
+        "stop",
+    ),
     (Section.RED, Part.CALL, "Call Mum (Alex) first.", YP, "phone"),
 ]
 

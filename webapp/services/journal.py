@@ -18,12 +18,15 @@ ATTENTION_PERIOD = timedelta(days=14)
 SERIOUSNESS = {Feeling.GREEN: 0, Feeling.AMBER: 1, Feeling.RED: 2}
 
 
-def check_in(author: User, case: Case, feeling: Feeling, client_key: str) -> JournalEntry:
-    """Store one check-in. The same client key from the same person gives back the same entry."""
+def check_in(
+    author: User, case: Case, feeling: Feeling, client_key: str, made_at: datetime | None = None
+) -> JournalEntry:
+    """Store one check-in. The same client key from the same person gives back the same entry.
+    `made_at`: when a check-in kept on the phone with no signal was made."""
     return once.create_once(
         JournalEntry, author.id, client_key,
         lambda: JournalEntry(author_id=author.id, case_id=case.id, feeling=feeling,
-                             client_key=client_key),
+                             client_key=client_key, created_at=made_at or utcnow()),
     )  # fmt: skip
 
 

@@ -45,7 +45,7 @@ def kept_case(user: User) -> tuple[Case, list[Section]] | None:
 
 def version(user: User, case: Case, pages: list[str], extra: list[str]) -> str:
     """Changes whenever a kept page would: the plan, the person's settings, the card's lines,
-    the team's numbers, the closing, the app's own files. Never holds any of them."""
+    the team's numbers and hours, the closing, the app's own files. Never holds any of them."""
     plan = plans.plan_for_case(case.id)
     latest = plans.latest_version(plan) if plan else None
     agreed = plans.agreed_version(plan) if plan else None
@@ -66,7 +66,9 @@ def version(user: User, case: Case, pages: list[str], extra: list[str]) -> str:
          latest.staff_agreed_at is not None if latest else None, agreed.id if agreed else None],
         [closure.id, closure.closed_at is not None, closure.plan_version] if closure else None,
         [needs.recorded_at.isoformat() if needs else None],
-        [team.name, team.phone, team.crisis_line_name, team.crisis_line_phone],
+        # Kept pages give the team's hours, never "open now".
+        [team.name, team.phone, team.crisis_line_name, team.crisis_line_phone,
+         team.office_days, team.office_opens, team.office_closes],
         sorted(k.user_id for k in case.key_workers),
         [case.status is CaseStatus.CLOSED and len(help_again.requests_for_case(case))],
         plan_translations.fingerprint(case.id),

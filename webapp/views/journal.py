@@ -16,6 +16,8 @@ from ..forms.reminders import RemindersForm
 from ..models import TAGS, ContactWay, Feeling, Part, PlanItem, Role, Section, Urgency, utcnow
 from ..services import alerts, amber, audit, cases, help_again, journal, messages, plans
 from ..services import reminders as reminder_service
+from . import queued
+from .layout import keeping_copy
 from .messages import _push_after_response as send_after_response
 
 bp = Blueprint("journal", __name__)
@@ -42,18 +44,24 @@ def _own_entry(entry_id: int):
 
 
 def _index_page(case, form, status=200):
-    entries = journal.entries_by(current_user)
+    # The copy kept on the phone (for "Keep my plan on this phone") is the check-in alone:
+    # none of the person's journal is ever kept.
+    kept = keeping_copy()
+    entries = [] if kept else journal.entries_by(current_user)
     today = _local_day(utcnow())
     return render_template(
         "journal/index.html",
         case=case,
         form=form,
+        kept=kept,
         timeline=journal.timeline(entries, today, _local_day),
         counts=journal.four_weeks(entries, today, _local_day),
         reminder_times=reminder_service.parse_times(current_user.preferences.reminder_times),
         ask_about=amber.waiting_to_ask(current_user, case, utcnow())
-        if current_user.role is Role.YOUNG_PERSON
+        if current_user.role is Role.YOUNG_PERSON and not kept
         else [],
+        # Shown at once by the outbox after red with no signal (the page may be the kept copy).
+        red_help=_red_help(case),
         tag_labels=TAG_LABELS,
     ), status
 
@@ -73,7 +81,12 @@ def check_in():
     if not form.validate_on_submit():
         form.client_key.data = form.client_key.data or uuid.uuid4().hex
         return _index_page(case, form, 400)
-    entry = journal.check_in(current_user, case, Feeling(form.feeling.data), form.client_key.data)
+    entry = journal.check_in(
+        current_user, case, Feeling(form.feeling.data), form.client_key.data,
+        form.made_at_time(utcnow()),
+    )  # fmt: skip
+    if queued.from_queue():  # made with no signal, saved now
+        return queued.saved(url=url_for("journal.entry", entry_id=entry.id))
     return redirect(url_for("journal.entry", entry_id=entry.id))
 
 
@@ -101,20 +114,28 @@ def entry(entry_id: int):
     return _entry_page(case, found, form)
 
 
+def _red_help(case) -> dict[Part, list[PlanItem]]:
+    """The person's own Red plan as it helps first after red: what to do and who to call.
+    The signs are for another day; what not to do is for whoever helps, so a carer sees it
+    and the young person, in crisis, is not given it to read."""
+    plan = plans.plan_for_case(case.id)
+    if plan is None:
+        return {}
+    version = plans.agreed_version(plan) or plans.latest_version(plan)
+    red = plans.grouped(plans.visible_items(version, current_user))[Section.RED]
+    left_out = {Part.SIGNS}
+    if current_user.id == case.young_person_id:
+        left_out.add(Part.NOT_TO_DO)
+    return {part: items for part, items in red.items() if part not in left_out}
+
+
 def _entry_page(case, found, form, helped_form=None, status=200):
     amber_items, answers, may_ask = [], {}, False
     if found.feeling is Feeling.AMBER and policy.can_answer_did_it_help(current_user, found):
         amber_items = amber.helps_items(case, current_user)
         answers = amber.answers_for(found)
         may_ask = amber.may_ask(found, utcnow())
-    red_parts: dict[Part, list[PlanItem]] = {}
-    if found.feeling is Feeling.RED:
-        plan = plans.plan_for_case(case.id)
-        if plan is not None:
-            version = plans.agreed_version(plan) or plans.latest_version(plan)
-            red = plans.grouped(plans.visible_items(version, current_user))[Section.RED]
-            # What helps first: what to do and who to call (the signs are for another day).
-            red_parts = {part: items for part, items in red.items() if part is not Part.SIGNS}
+    red_parts = _red_help(case) if found.feeling is Feeling.RED else {}
     return render_template(
         "journal/entry.html",
         case=case,

@@ -132,7 +132,9 @@ def _account(signed_in: bool) -> dict:
     }
 
 
-def _keeping() -> bool:
+def keeping_copy() -> bool:
+    """This page is being made for the copy the service worker keeps on the phone: it will be
+    read later, offline, so it says nothing that is only true now ("open now")."""
     return request.headers.get("X-MKW-Keep") == "1" and request.method == "GET"
 
 
@@ -167,6 +169,6 @@ def layout_context() -> dict:
             "account": _account(signed_in) if request.endpoint else None,
             "queue_owner": sessions.queue_owner(current_user) if signed_in else "",
             # Only on a copy the service worker keeps: shown (unhidden) when served offline.
-            "kept_banner": _kept_banner() if signed_in and _keeping() else "",
+            "kept_banner": _kept_banner() if signed_in and keeping_copy() else "",
         }
     }

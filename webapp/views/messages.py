@@ -22,6 +22,7 @@ from ..forms.base import reject
 from ..forms.messages import NOT_SENT, MessageForm
 from ..models import utcnow
 from ..services import audit, cases, messages, push
+from . import queued
 
 bp = Blueprint("messages", __name__)
 
@@ -66,17 +67,6 @@ def _send(case, conversation, form) -> bool:
         return False
     _push_after_response()
     return True
-
-
-def _from_queue() -> bool:
-    """A message written offline, sent by app.js from the phone's queue."""
-    return request.headers.get("X-MKW-Queued") == "1"
-
-
-def _saved():
-    """The one answer that lets app.js delete a queued message: anything else (a redirect to
-    the sign-in page, 401, 403, a CSRF failure, a server error) keeps it on the phone."""
-    return jsonify(saved=True), 201
 
 
 def _push_after_response() -> None:
@@ -133,8 +123,8 @@ def mine():
         if not policy.can_write_messages(current_user, case):
             abort(404)
         if form.validate_on_submit() and _send(case, conversation, form):
-            if _from_queue():
-                return _saved()
+            if queued.from_queue():
+                return queued.saved()
             flash(_("Your message is sent."), "success")
             return redirect(url_for("messages.mine") + "#newest")
         return _page(case, conversation, form, 400)
@@ -180,8 +170,8 @@ def conversation(conversation_id: int):
             # The family could not answer: the page points to their request for help instead.
             return _page(case, found, form, 409)
         if form.validate_on_submit() and _send(case, found, form):
-            if _from_queue():
-                return _saved()
+            if queued.from_queue():
+                return queued.saved()
             flash(_("Your reply is sent."), "success")
             return redirect(url_for("messages.conversation", conversation_id=found.id) + "#newest")
         return _page(case, found, form, 400)

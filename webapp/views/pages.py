@@ -42,6 +42,12 @@ def privacy():
     return render_template("pages/privacy.html")
 
 
+@bp.route("/add-to-home-screen")
+@policy.public
+def add_to_home_screen():
+    return render_template("pages/add_to_home_screen.html")
+
+
 @bp.route("/picture-credits")
 @policy.public
 def credits():

@@ -319,6 +319,7 @@ def _line_titles() -> dict[str, str]:
         "communication": _("How I communicate"),
         "signs": _("Signs that I am in crisis"),
         "helps": _("What helps me in a crisis"),
+        "not-to-do": _("What not to do when I am in crisis"),
         "call": _("Who to call"),
         "people": _("People who help me"),
         "team": _("My key working team"),

@@ -127,6 +127,9 @@ def keep():
         url_for("plan.print_summary", case_id=case.id),
         url_for("plan.crisis_card_page", case_id=case.id),
         url_for("pages.get_help"),
+        # "How am I today?" alone, none of the journal: a check-in made with no signal is
+        # kept (IndexedDB) and saved when the phone is back online.
+        url_for("journal.index"),
     ]
     # The home screen shortcuts' fixed addresses answer with the page they lead to.
     aliases = {
