@@ -1,4 +1,4 @@
-"""What a person wrote with no signal, sent later by app.js from the phone's queue (IndexedDB):
+"""What a person wrote with no signal, sent later from the phone's queue (IndexedDB, static/src/js/outbox.js):
 a message or a check-in. The client key makes the server store each one once."""
 
 from __future__ import annotations
@@ -11,6 +11,6 @@ def from_queue() -> bool:
 
 
 def saved(**extra: str):
-    """The one answer that lets app.js delete a queued item: anything else (a redirect to the
+    """The one answer that lets the outbox delete a queued item: anything else (a redirect to the
     sign-in page, 401, 403, a CSRF failure, a server error) keeps it on the phone."""
     return jsonify(saved=True, **extra), 201
