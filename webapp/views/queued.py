@@ -1,5 +1,6 @@
-"""What a person wrote with no signal, sent later from the phone's queue (IndexedDB, static/src/js/outbox.js):
-a message or a check-in. The client key makes the server store each one once."""
+"""What a person wrote with no signal, sent later from the phone's queue (IndexedDB, see
+static/src/js/outbox.js): a message or a check-in. The client key makes the server store each
+one once."""
 
 from __future__ import annotations
 
