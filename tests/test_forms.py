@@ -13,9 +13,11 @@ from bs4 import BeautifulSoup
 from flask import render_template_string
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
+from wtforms.validators import Length
 
 import webapp.forms
 from webapp.forms.base import Form
+from webapp.forms.fields import CLIENT_KEY_MAX
 from webapp.forms.help_again import HelpAgainForm
 from webapp.forms.staff import InviteForm
 from webapp.models import Role
@@ -43,6 +45,23 @@ def test_every_form_is_one_of_ours():
                 found.append(cls)
                 assert issubclass(cls, Form), f"{cls.__qualname__} is not built on Form"
     assert len(found) > 30
+
+
+def _our_forms():
+    for info in pkgutil.iter_modules(webapp.forms.__path__):
+        module = importlib.import_module(f"webapp.forms.{info.name}")
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Form) and cls.__module__ == module.__name__:
+                yield cls
+
+
+def test_every_client_key_fits_its_column():
+    """PostgreSQL refused a feedback key of 5,000 characters with a 500 (SQLite kept it)."""
+    keyed = [cls for cls in _our_forms() if hasattr(cls, "client_key")]
+    assert len(keyed) >= 6
+    for cls in keyed:
+        rules = cls.client_key.kwargs.get("validators") or []
+        assert any(isinstance(r, Length) and r.max == CLIENT_KEY_MAX for r in rules), cls
 
 
 def _invite(app, **data):

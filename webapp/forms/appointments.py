@@ -8,7 +8,6 @@ from datetime import date, datetime, time
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    HiddenField,
     RadioField,
     StringField,
     TextAreaField,
@@ -20,7 +19,7 @@ from ..appointment_words import HOW_TITLES, KIND_TITLES
 from ..models import AppointmentKind, Attendance, utcnow
 from ..services.appointments import LONDON, PLACE_MAX, SAY_MAX, TITLE_MAX, WORDS_MAX, from_local
 from .base import Form
-from .fields import RequiredWhen, choices, max_length, required, strip
+from .fields import RequiredWhen, choices, client_key_field, max_length, required, strip
 
 
 def _too_long(limit: int):
@@ -105,12 +104,7 @@ class AppointmentForm(Form):
         _l("What to bring"), filters=[strip], validators=[_too_long(WORDS_MAX)]
     )
     carers_see = BooleanField(_l("Parents and carers can see this appointment"))
-    client_key = HiddenField(
-        validators=[
-            required(_l("The form could not be saved. Please try again.")),
-            max_length(64, _l("The form could not be saved. Please try again.")),
-        ]
-    )
+    client_key = client_key_field()
 
     # Filled in by validation: aware UTC moments.
     starts_at: datetime | None = None

@@ -7,7 +7,6 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -18,7 +17,16 @@ from wtforms import (
 from ..models import QUESTIONS, THEMES, FeedbackKind, Need
 from .base import Form
 from .error_messages import too_long
-from .fields import IsoDate, NotFuture, choices, day_of, max_length, required, strip
+from .fields import (
+    IsoDate,
+    NotFuture,
+    choices,
+    client_key_field,
+    day_of,
+    max_length,
+    required,
+    strip,
+)
 
 WORDS_MAX = 2000
 
@@ -64,7 +72,7 @@ SCALE_PICTURES = {"1": "sad", "2": "worried", "3": "question", "4": "calm", "5":
 
 
 class FeedbackForm(Form):
-    client_key = HiddenField()
+    client_key = client_key_field(needed=False)
     kind = RadioField(
         _l("What do you want to tell us?"),
         choices=choices(list(KIND_LABELS.items())),

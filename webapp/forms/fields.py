@@ -9,7 +9,7 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, ValidationError
+from wtforms import HiddenField, RadioField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation
 
@@ -27,6 +27,18 @@ def required(message):
 
 def max_length(limit: int, message):
     return Length(max=limit, message=message)
+
+
+CLIENT_KEY_MAX = 64  # the width of every client_key column
+NOT_SAVED = _l("The form could not be saved. Please try again.")
+
+
+def client_key_field(message=NOT_SAVED, *, needed: bool = True) -> HiddenField:
+    """The key a form carries so that sending it twice saves it once. Never longer than its
+    column (PostgreSQL refuses a longer one; SQLite would keep it). Not `needed` where the
+    view makes one when it is missing."""
+    rules = [max_length(CLIENT_KEY_MAX, message)]
+    return HiddenField(validators=[required(message), *rules] if needed else rules)
 
 
 class KeepItShort(Length):

@@ -5,7 +5,6 @@ import re
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    HiddenField,
     RadioField,
     SelectMultipleField,
     StringField,
@@ -23,6 +22,7 @@ from .fields import (
     NotPast,
     OnlyWhen,
     choices,
+    client_key_field,
     day_of,
     only_when,
     required,
@@ -57,7 +57,7 @@ class HelpAgainForm(Form):
     # The steps checked so far (check_step): a later step's answers are not checked yet.
     step = 0
 
-    client_key = HiddenField()
+    client_key = client_key_field(needed=False)
     happening = TextAreaField(
         _l("What is happening?"),
         filters=[strip],

@@ -12,7 +12,7 @@ from ..services.amber import ANSWERS
 from ..services.journal import WORDS_MAX
 from .base import Form
 from .error_messages import NOT_A_PICTURE_HERE
-from .fields import KeepItShort, choices, max_length, required, strip
+from .fields import KeepItShort, choices, client_key_field, strip
 
 MADE_AT_WINDOW = timedelta(days=7)
 
@@ -41,12 +41,7 @@ class CheckInForm(Form):
             )
         ]
     )
-    client_key = HiddenField(
-        validators=[
-            required(_l("Your check-in could not be saved. Please try again.")),
-            max_length(64, _l("Your check-in could not be saved. Please try again.")),
-        ]
-    )
+    client_key = client_key_field(_l("Your check-in could not be saved. Please try again."))
     # Set by the outbox (static/src/js) on a check-in made with no signal and saved later:
     # when it was made.
     made_at = HiddenField()

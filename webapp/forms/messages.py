@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, TextAreaField
+from wtforms import BooleanField, TextAreaField
 
 from ..services.messages import BODY_MAX
 from .base import Form
-from .fields import KeepItShort, max_length, required, strip
+from .fields import KeepItShort, client_key_field, required, strip
 
 NOT_SENT = _l("Your message could not be sent. Please send it again.")
 
@@ -16,6 +16,6 @@ class MessageForm(Form):
         filters=[strip],
         validators=[required(_l("Write your message before you send it.")), KeepItShort(BODY_MAX)],
     )
-    client_key = HiddenField(validators=[required(NOT_SENT), max_length(64, NOT_SENT)])
+    client_key = client_key_field(NOT_SENT)
     # Families only: a person from the team is told at once (see services/alerts.py).
     urgent = BooleanField(_l("It is urgent: tell a person from the team now"))

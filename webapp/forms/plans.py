@@ -22,6 +22,7 @@ from .fields import (
     KeepItShort,
     OnlyWhen,
     choices,
+    client_key_field,
     day_of,
     max_length,
     required,
@@ -199,7 +200,7 @@ class ItemForm(Form):
 class SuggestForm(Form):
     """The young person or a carer adds something in their own words."""
 
-    client_key = HiddenField()
+    client_key = client_key_field(needed=False)
     section = RadioField(
         _l("Which part of your plan is it for?"),
         invalid_choice_message=_l("Choose which part of your plan this is for."),

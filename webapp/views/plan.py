@@ -387,7 +387,7 @@ def suggest(case_id: int):
         plans.suggest(
             plan, current_user, target_section, part, form.text.data,
             private=bool(form.private.data) and can_keep_private,
-            client_key=(form.client_key.data or uuid.uuid4().hex)[:64],
+            client_key=form.client_key.data or uuid.uuid4().hex,
         )  # fmt: skip
         flash(
             _(
