@@ -9,11 +9,12 @@ from __future__ import annotations
 import gzip
 import re
 from html import unescape
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.exceptions import HTTPException
 
 ROLES = ["sam", "alex", "jordan", "kim", "morgan", "robin"]
 
@@ -110,25 +111,51 @@ def _forms(page_url: str, html: str):
         yield action.path + (f"?{action.query}" if action.query else ""), fields
 
 
-def _crawl(client, start: str = "/", limit: int = 120):
+def _route(path: str) -> str:
+    return re.sub(r"/[0-9a-f]{32}|/\d+", "/N", urlsplit(path).path)
+
+
+# Pages of one route visited: some forms show only in one state (an amber check-in asks
+# "Did it help?"), so a few of each.
+PAGES_PER_ROUTE = 4
+
+
+def _page_kind(app, path: str) -> tuple:
+    """The route and the names in the query: pages of one route differ only in their data."""
+    parts = urlsplit(path)
+    try:
+        endpoint, _args = app.url_map.bind("localhost").match(parts.path, method="GET")
+    except HTTPException:
+        endpoint = parts.path
+    return endpoint, tuple(sorted(parse_qs(parts.query)))
+
+
+def _crawl(client, start: str = "/", limit: int = 300, follow: bool = True):
     """Every kind of POST form reachable from the home page by following links (GET only):
-    at most two of each route, so twenty plan items do not make forty forms."""
-    seen, queue, forms, per_route = set(), [start], {}, {}
-    while queue and len(seen) < limit:
+    a few pages and at most two forms of each route, so twenty plan items do not make forty.
+    Fails, rather than stopping quietly, when there are more pages than `limit`. With
+    `follow` off: the forms on `start` alone."""
+    seen, queue, forms, per_route, pages_per_route = set(), [start], {}, {}, {}
+    while queue:
         path = queue.pop(0)
-        if path in seen:
+        page_route = _page_kind(client.application, path)
+        if path in seen or pages_per_route.get(page_route, 0) >= PAGES_PER_ROUTE:
             continue
+        assert len(seen) < limit, f"more than {limit} pages from {start}: raise the limit"
+        pages_per_route[page_route] = pages_per_route.get(page_route, 0) + 1
         seen.add(path)
         response = client.get(path)
+        if response.status_code in {302, 303} and follow:
+            queue.append(urlsplit(response.headers["Location"]).path)
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
         html = _html(response)
         for action, fields in _forms(path, html):
-            route = re.sub(r"/[0-9a-f]{32}|/\d+", "/N", urlsplit(action).path)
+            route = _route(action)
             if action not in forms and per_route.get(route, 0) < 2:
                 per_route[route] = per_route.get(route, 0) + 1
                 forms[action] = (path, fields)
-        for href in re.findall(r'href="([^"#]+)', html):
+        for href in re.findall(r'href="([^"#]+)', html) if follow else ():
             target = urlsplit(urljoin(path, unescape(href)))
             if (
                 target.netloc
@@ -165,14 +192,14 @@ def all_forms(app, as_user):
 def _crawl_all(app, as_user):
     found = []
     clients = {None: app.test_client()}
-    for action, (page, fields) in _crawl(clients[None], "/sign-in", limit=10).items():
+    for action, (page, fields) in _crawl(clients[None], "/sign-in").items():
         found.append((None, action, page, fields))
     for name in ROLES:
         clients[name] = as_user(name)
         found_here = _crawl(clients[name])
         for extra in EXTRA_PAGES.get(name, []):
             path = extra(clients[name]) if callable(extra) else extra
-            found_here.update(_crawl(clients[name], path, limit=1))
+            found_here.update(_crawl(clients[name], path, follow=False))
         for action, (page, fields) in found_here.items():
             if action != "/sign-out":
                 found.append((name, action, page, fields))
