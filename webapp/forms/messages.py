@@ -5,7 +5,7 @@ from wtforms import BooleanField, HiddenField, TextAreaField
 
 from ..services.messages import BODY_MAX
 from .base import Form
-from .fields import KeepItShort, max_length, required, strip
+from .fields import KeepItShort, OfferedChoice, max_length, required, strip
 
 NOT_SENT = _l("Your message could not be sent. Please send it again.")
 
@@ -19,3 +19,5 @@ class MessageForm(Form):
     client_key = HiddenField(validators=[required(NOT_SENT), max_length(64, NOT_SENT)])
     # Families only: a person from the team is told at once (see services/alerts.py).
     urgent = BooleanField(_l("It is urgent: tell a person from the team now"))
+    # Staff only (the view sets the choices): "please read this to them in Bengali".
+    read_to_in = OfferedChoice(_l("Does someone need to read this to them in another language?"))
