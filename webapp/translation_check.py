@@ -13,6 +13,9 @@ naming the file and line) and by the running app (which shows the English instea
    the tab's title) a sentence that starts with a name is laid out left to right and its full
    stop lands at the wrong end. (Browsers guessing for dir="auto" do not skip the isolates
    below, so the mark is needed even before a placeholder.)
+4. Plural forms: the catalogue's Plural-Forms header has as many forms as the language has
+   (Arabic six, Polish three, Urdu two). Its rule may be Babel's or the standard gettext one
+   (they differ only in how they number the forms); every plural message fills each form.
 """
 
 from __future__ import annotations
@@ -166,6 +169,12 @@ def check_catalogue(path, rtl: bool, shown_as: str | None = None) -> list[str]:
     choose = gettext.c2py(catalog.plural_expr)
     single = single_number_forms(choose, catalog.num_plurals)
     found = []
+    wanted = _language_forms(catalog.locale)
+    if wanted is not None and catalog.num_plurals != wanted:
+        found.append(
+            f"{name}:1: its Plural-Forms header has {catalog.num_plurals} forms, but "
+            f"{catalog.locale} has {wanted}"
+        )
     for message in catalog:
         if not message.id:
             continue
@@ -181,6 +190,18 @@ def check_catalogue(path, rtl: bool, shown_as: str | None = None) -> list[str]:
         for problem in message_problems(msgid, msgstr, rtl=rtl, single_forms=single):
             found.append(f"{name}:{message.lineno}: {problem} ({ids[0]!r})")
     return found
+
+
+def _language_forms(locale) -> int | None:
+    """How many plural forms the catalogue's language has (None when Babel does not know)."""
+    from babel.messages.plurals import get_plural
+
+    if locale is None:
+        return None
+    try:
+        return get_plural(locale).num_plurals
+    except (ValueError, LookupError):
+        return None
 
 
 def fix_marks(path) -> int:

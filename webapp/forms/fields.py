@@ -214,6 +214,8 @@ class OfferedTicks(SelectMultipleField):
     """Ticks from a list the view sets (languages, strings on a page): anything posted that is
     not on the list (forged, or out of date) is left out rather than refused."""
 
+    data: list[str]
+
     def pre_validate(self, form):
         offered = _offered(self)
         self.data = [value for value in self.data or [] if value in offered]
@@ -222,6 +224,8 @@ class OfferedTicks(SelectMultipleField):
 class OfferedChoice(SelectField):
     """One choice from a list the view sets, or none: a value not on the list is taken as
     none rather than refused."""
+
+    data: str | None
 
     def pre_validate(self, form):
         if self.data and self.data not in _offered(self):

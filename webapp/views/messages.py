@@ -26,8 +26,8 @@ from ..services import accounts, audit, cases, communication, messages, push
 from . import queued
 
 bp = Blueprint("messages", __name__)
- 
- 
+
+
 def _read_to_choices(form, conversation) -> None:
     """Staff: "please read this to them in ..." any language but English, the family member's
     own first (their setting, else the language in their communication needs)."""
@@ -62,8 +62,6 @@ def _member_for_staff(conversation) -> dict:
         "needs": communication.needs_for([conversation.member_id]),
         "member": accounts.user_by_id(conversation.member_id),
     }
-
-
 
 
 def _page(case, conversation, form, status=200, template="messages/conversation.html"):
