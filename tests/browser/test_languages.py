@@ -14,7 +14,7 @@ from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import fake_voices, set_viewport, sign_in
-from tests.browser.test_accessibility import _shot, check_current_page
+from tests.browser.test_accessibility import _shot, check_current_page, check_views
 from webapp import languages
 from webapp.services.demo import password
 
@@ -192,26 +192,12 @@ def test_punctuation_stays_at_the_end_of_a_right_to_left_sentence_with_a_name_an
     driver.execute_script("document.querySelector('main').innerHTML = '<h1>x</h1>';")
 
 
-def _each(driver, base: str, who: str, paths: list[str], widths=(320, 1280)) -> list[str]:
-    problems = []
-    for width in widths:
-        set_viewport(driver, width)
-        for path in paths:
-            for view in ("easy-read", "standard"):
-                driver.get(f"{base}{path}?view={view}")
-                where = f"{who} {width}px {urlsplit(driver.current_url).path} {view}"
-                problems += check_current_page(driver, where, width)
-                if width == 320:
-                    _shot(driver, f"language {where}")
-    return problems
-
-
 def test_checking_a_translation_passes_axe(driver, live_server):
     """Robin reads Urdu (demo): the languages he reads, Urdu's pages, one page's strings."""
     sign_in(driver, live_server, "robin@example.org")
     paths = ["/review/", "/review/languages", "/review/languages/ur",
              "/review/languages/ur/templates.auth.sign_in"]  # fmt: skip
-    problems = _each(driver, live_server, "robin", paths)
+    problems = check_views(driver, live_server, paths, "robin")
     assert problems == [], "\n\n".join(problems)
     driver.get(live_server + "/review/languages/ur/templates.auth.sign_in")
     pair = driver.find_element(By.CSS_SELECTOR, ".mkw-pair__translation p")
@@ -233,14 +219,14 @@ def test_staff_see_the_language_and_mark_a_message_to_be_read_to_them(driver, li
     driver.find_element(By.CSS_SELECTOR, "#read_to_in option[value=ur]").click()
     driver.find_element(By.CSS_SELECTOR, "#main-form button[type=submit]").click()
     WebDriverWait(driver, 10).until(lambda d: "Please read this to them in Urdu." in d.page_source)
-    problems = _each(driver, live_server, "lee", [conversation])
+    problems = check_views(driver, live_server, [conversation], "lee")
     driver.get(live_server + "/staff/cases/2")
     link = driver.find_element(By.PARTIAL_LINK_TEXT, "Record communication needs for Nadia")
     needs = urlsplit(link.get_attribute("href")).path
-    problems += _each(driver, live_server, "lee", [needs])
+    problems += check_views(driver, live_server, [needs], "lee")
     # Nadia sees the request in Urdu, in her conversation.
     sign_in(driver, live_server, "nadia@example.org")
-    problems += _each(driver, live_server, "nadia (ur)", ["/messages/"], widths=(320,))
+    problems += check_views(driver, live_server, ["/messages/"], "nadia (ur)")
     assert "اردو" in driver.find_element(By.CSS_SELECTOR, ".mkw-message__read-to").text
     assert problems == [], "\n\n".join(problems)
 

@@ -207,7 +207,7 @@ class ChosenRadioField(RadioField):
 
 
 def _offered(field) -> set[str]:
-    return {choice[0] for choice in field.choices or []}
+    return {c.value if isinstance(c, SelectChoice) else c[0] for c in field.choices or []}
 
 
 class OfferedTicks(SelectMultipleField):
