@@ -31,10 +31,11 @@ install: $(VENV)/.installed node_modules/.installed ## Install Python and npm pa
 assets: node_modules/.installed ## Build CSS, JS, fonts and pictures into static/dist
 	node scripts/build-assets.mjs
 
-translations: $(VENV)/.installed ## Extract strings, update the .po files and build the .mo files
+translations: $(VENV)/.installed ## Extract strings, update the .po files, build the .mo files and check every translation
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(VENV)/bin/pybabel compile -d translations
+	$(PY) scripts/check_translations.py
 
 compile-translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d translations

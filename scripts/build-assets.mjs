@@ -1,13 +1,14 @@
-// Builds static/dist: CSS (left-to-right and right-to-left), JS, self-hosted fonts and the
+// Builds static/dist: CSS (one for English, one per other language), JS, self-hosted fonts and the
 // OpenMoji pictures we use. Every output file carries a content hash in its name, so it can be
 // cached for a year; static/dist/manifest.json maps plain names to hashed ones for the app.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import * as sass from "sass";
 import rtlcss from "rtlcss";
+import subsetFont from "subset-font";
 import { bundleJs } from "./bundle-js.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -85,8 +86,85 @@ const compiled = sass.compile(join(src, "scss", "app.scss"), {
 }).css;
 const css = fontFaces + compiled;
 manifest.files["app.css"] = emit("", "app.css", css);
-// Right-to-left readers fetch this instead; the service worker caches it when first used.
-manifest.files["app-rtl.css"] = emit("", "app-rtl.css", rtlcss.process(css), { precache: false });
+
+// Each language but English gets its own stylesheet: right to left for Urdu and Arabic (made
+// by rtlcss), and the one font its script needs, so a Polish page downloads no Arabic font.
+// The script's font is the family "MKW Script", which every font stack in app.scss names
+// after Atkinson Hyperlegible Next (it exists only in these stylesheets); with unicode-range
+// it is fetched only for the script's own letters, and Latin letters stay in Atkinson. Only
+// 400 is shipped, declared for every weight so the browser makes bold from it. Urdu's
+// Nastaliq and Arabic's Naskh are cut down to the letters the language uses (the files cover
+// every language written in Arabic script). Polish and Romanian get Atkinson's Latin
+// Extended faces (ą, ł, ș, ț).
+const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => String.fromCodePoint(from + i)).join("");
+const controls = "\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069";
+const scripts = {
+  ur: {
+    pkg: "@fontsource/noto-nastaliq-urdu", file: "noto-nastaliq-urdu-arabic-400-normal.woff2",
+    keep: "ءآأؤئابپتٹثجچحخدڈذرڑزژسشصضطظعغفقکگلمنںوہھۂۃیےۓ" + range(0x064b, 0x0655) + "\u0670" +
+      range(0x06f0, 0x06f9) + range(0x0660, 0x0669) + "،؛؟۔٪" + controls,
+  },
+  ar: {
+    pkg: "@fontsource/noto-naskh-arabic", file: "noto-naskh-arabic-arabic-400-normal.woff2",
+    keep: range(0x0621, 0x063a) + range(0x0640, 0x0652) + "\u0670\u0671" + range(0x0660, 0x0669) + "،؛؟٪" + controls,
+  },
+  bn: { pkg: "@fontsource/noto-sans-bengali", file: "noto-sans-bengali-bengali-400-normal.woff2" },
+  pa: { pkg: "@fontsource/noto-sans-gurmukhi", file: "noto-sans-gurmukhi-gurmukhi-400-normal.woff2" },
+};
+const latinExtended = ["pl", "ro"];
+const rtl = ["ur", "ar"];
+
+// The unicode-range fontsource gives a file, from the package's own CSS.
+function unicodeRange(pkg, file) {
+  const weight = file.match(/-(\d00)-normal/)[1];
+  const faces = readFileSync(join(nm, pkg, `${weight}.css`), "utf8").split("@font-face");
+  const face = faces.find((f) => f.includes(file));
+  const found = face && face.match(/unicode-range:\s*([^;]+);/);
+  if (!found) throw new Error(`no unicode-range for ${file} in ${pkg}/${weight}.css`);
+  return found[1].trim();
+}
+
+// Cutting a font down takes seconds (Nastaliq is large): the result is kept in
+// node_modules/.cache, named by what went in.
+async function subset(content, keep) {
+  const key = createHash("sha256").update(content).update(keep).digest("hex").slice(0, 16);
+  const cached = join(nm, ".cache", "mkw-fonts", `${key}.woff2`);
+  if (existsSync(cached)) return readFileSync(cached);
+  const cut = await subsetFont(content, keep, { targetFormat: "woff2" });
+  mkdirSync(dirname(cached), { recursive: true });
+  writeFileSync(cached, cut);
+  return cut;
+}
+
+function face(family, url, weight, unicode) {
+  return `@font-face{font-family:"${family}";font-style:normal;font-display:swap;` +
+    `font-weight:${weight};src:url("/static/${url}") format("woff2");unicode-range:${unicode}}\n`;
+}
+
+for (const lang of [...Object.keys(scripts), ...latinExtended]) {
+  let faces = "";
+  if (scripts[lang]) {
+    const { pkg, file, keep } = scripts[lang];
+    const original = readFileSync(join(nm, pkg, "files", file));
+    const content = keep ? await subset(original, keep) : original;
+    const url = emit("fonts", file, content, { compress: false, precache: false });
+    // Declared for every weight: a bold heading then uses this file too, made bold by the
+    // browser (a face declared 400 only would leave bold text to a system font, or boxes).
+    faces = face("MKW Script", url, "100 900", unicodeRange(pkg, file));
+  } else {
+    for (const weight of [400, 700]) {
+      const file = `atkinson-hyperlegible-next-latin-ext-${weight}-normal.woff2`;
+      const pkg = "@fontsource/atkinson-hyperlegible-next";
+      const url = emit("fonts", file, readFileSync(join(nm, pkg, "files", file)), { compress: false, precache: false });
+      faces += face("Atkinson Hyperlegible Next", url, weight, unicodeRange(pkg, file));
+    }
+  }
+  const extra = join(src, "scss", "languages", `${lang}.scss`);
+  const own = existsSync(extra) ? sass.compile(extra, { style: "compressed" }).css : "";
+  const base = rtl.includes(lang) ? rtlcss.process(css) : css;
+  // Fetched by pages in that language only; the service worker caches it when first used.
+  manifest.files[`app-${lang}.css`] = emit("", `app-${lang}.css`, faces + base + own, { precache: false });
+}
 
 // JS: the small ES modules of static/src/js joined into one file from app.js (one request).
 manifest.files["app.js"] = emit("", "app.js", bundleJs(join(src, "js", "app.js")));

@@ -1,6 +1,6 @@
 """Checks every HTML page the tests fetch: one <h1>, a <title> that starts with it ("Error:"
 first exactly when an error summary is shown), no duplicate ids, and a lang attribute on
-<html>."""
+<html> with the direction of that language."""
 
 from __future__ import annotations
 
@@ -66,6 +66,9 @@ class _PageParser(HTMLParser):
             self.title.append(data)
 
 
+RIGHT_TO_LEFT = {"ur", "ar"}
+
+
 def _squash(text: str) -> str:
     return " ".join(text.split())
 
@@ -93,6 +96,8 @@ def check_page(html: str, where: str = "") -> None:
         problems.append(f"duplicate ids: {duplicates}")
     if not page.html_lang:
         problems.append("<html> has no lang")
+    elif (page.html_dir == "rtl") != (page.html_lang.split("-")[0] in RIGHT_TO_LEFT):
+        problems.append(f"<html lang={page.html_lang!r}> has dir={page.html_dir!r}")
     if not page.has_skip_link:
         problems.append("no skip link")
     if problems:

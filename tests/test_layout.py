@@ -197,7 +197,7 @@ def test_urdu_is_right_to_left(as_user):
     page = client.get("/").get_data(as_text=True)
     tag = _html_tag(page)
     assert 'lang="ur"' in tag and 'dir="rtl"' in tag
-    assert "/static/dist/app-rtl." in page
+    assert "/static/dist/app-ur." in page
     assert "مدد" in page  # "Get help now" in Urdu
 
 

@@ -489,5 +489,7 @@ def test_a_recorded_language_becomes_the_persons_language(as_user):
     kim = as_user("kim")
     kim.post_form(f"/staff/cases/{SAM}/people/4/communication", {"language": "Urdu"})
     assert 'dir="rtl"' in _page(as_user("alex"), "/")
-    kim.post_form(f"/staff/cases/{SAM}/people/1/communication", {"language": "Polish"})
+    kim.post_form(f"/staff/cases/{SAM}/people/1/communication", {"language": "French"})
     assert 'lang="en"' in _page(as_user("sam"), "/")  # not a language the app has yet
+    kim.post_form(f"/staff/cases/{SAM}/people/1/communication", {"language": "Polish"})
+    assert 'lang="pl"' in _page(as_user("sam"), "/")  # offered since its catalogue exists

@@ -394,7 +394,7 @@ def test_the_manager_sees_caseloads_against_the_limit_when_assigning(as_user):
         {"after_discharge_rating": "red", "after_discharge_days": "14", "caseload_limit": "1",
          "transition_age": "17"},
     )  # fmt: skip
-    assert "Kim Okafor: 1 of 1 cases (full)" in morgan.get("/staff/cases/2").get_data(as_text=True)
+    assert "Kim Okafor: 1 of 1 case (full)" in morgan.get("/staff/cases/2").get_data(as_text=True)
     # The service view draws the team's limit from the same rule.
     assert "(the team's limit is 1)" in _text(morgan.get("/staff/teams/1/service"))
     page = morgan.get("/staff/cases/2").get_data(as_text=True)
@@ -404,7 +404,7 @@ def test_the_manager_sees_caseloads_against_the_limit_when_assigning(as_user):
     home = _text(morgan.get("/"))
     assert "Kim Okafor: 2 open cases Over the limit" in home
     page = morgan.get("/staff/cases/1").get_data(as_text=True)
-    assert "Kim Okafor: 2 of 1 cases (over the limit)" in page
+    assert "Kim Okafor: 2 of 1 case (over the limit)" in page
 
 
 def test_nonsense_in_the_discharge_form_gets_a_kind_400(app):

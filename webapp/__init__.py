@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import secrets
+from pathlib import Path
 
 from flask import Flask, abort, g, request, session
 from flask.sessions import SecureCookieSessionInterface
@@ -14,8 +15,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 from whitenoise import WhiteNoise
 
-from . import i18n
-from .assets import STATIC_DIR, asset_url, load_manifest
+from . import i18n, languages
+from .assets import STATIC_DIR, asset_url, load_manifest, stylesheet
 from .config import ROOT, Settings, check_production
 from .extensions import babel, csrf, db, limiter, login_manager
 from .labels import long_date
@@ -32,6 +33,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(Settings.from_env().as_flask_config())
     if overrides:
         app.config.update(overrides)
+    if not app.config["LANGUAGES"]:
+        folder = app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]
+        app.config["LANGUAGES"] = languages.available(Path(folder))
     check_production(app.config)
 
     app.jinja_options = {
@@ -399,10 +403,13 @@ def team_open_now(team) -> bool:
 def _init_templates(app: Flask) -> None:
     from . import fragments
     from .pictures import picture_url
-    from .views.layout import keeping_copy, layout_context
+    from .views.layout import keeping_copy, language_choices, layout_context
 
     app.jinja_env.globals.update(
-        asset_url=asset_url, picture_url=picture_url, nhsuk_fragment=fragments.render
+        asset_url=asset_url,
+        picture_url=picture_url,
+        nhsuk_fragment=fragments.render,
+        stylesheet=stylesheet,
     )
     app.jinja_env.filters["tel_link"] = tel_link
     app.jinja_env.filters["sms_link"] = sms_link
@@ -427,4 +434,8 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.filters.update(
         when=when, short_time=short_time, by_time=by_time, clock_time=clock_time
     )
+    app.jinja_env.globals["language_choices"] = language_choices
+    app.jinja_env.globals["name_of_language"] = languages.name_of
+    app.jinja_env.globals["plural_samples"] = i18n.plural_samples
+    app.jinja_env.globals["is_offered"] = i18n.is_offered
     app.context_processor(layout_context)

@@ -22,3 +22,9 @@ def load_manifest() -> dict:
 
 def asset_url(name: str) -> str:
     return "/static/" + current_app.extensions["asset_manifest"]["files"][name]
+
+
+def stylesheet(language: str) -> str:
+    """The page's stylesheet: English's, or its language's own (direction and font)."""
+    own = f"app-{language}.css"
+    return asset_url(own if own in current_app.extensions["asset_manifest"]["files"] else "app.css")

@@ -13,6 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import overload
 
+from . import languages
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
@@ -157,8 +159,10 @@ class Settings:
     # After an amber check-in, "Did it help?" is asked this long afterwards.
     AMBER_ASK_AFTER: timedelta = timedelta(hours=1)
 
-    LANGUAGES: tuple[str, ...] = ("en", "ur")
-    RTL_LANGUAGES: frozenset[str] = frozenset({"ur"})
+    # English and every language whose catalogue is in BABEL_TRANSLATION_DIRECTORIES (set in
+    # create_app unless given): a language appears when its translation is merged.
+    LANGUAGES: tuple[str, ...] = ()
+    RTL_LANGUAGES: frozenset[str] = field(default_factory=languages.rtl_codes)
     BABEL_DEFAULT_LOCALE: str = "en"
     BABEL_DEFAULT_TIMEZONE: str = "Europe/London"
     BABEL_TRANSLATION_DIRECTORIES: str = str(ROOT / "translations")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import scoped_session, sessionmaker
 
+from .catalogues import CheckedBabel
 from .ratelimit import limiter as limiter  # here too, for create_app and the tests
 
 
@@ -109,4 +109,4 @@ def _fix_sqlite(engine: Engine) -> None:
 db = Database()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = CheckedBabel()

@@ -161,16 +161,24 @@ def template_globals() -> dict:
     }
 
 
+def _english() -> bool:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "en") == "en"
+
+
+def _said(formatted: str) -> str:
+    """English times as people write them ("3:15pm"); other languages as their locale does."""
+    formatted = formatted.replace("\u202f", " ")
+    return formatted.replace(" AM", "am").replace(" PM", "pm") if _english() else formatted
+
+
 def short_time(value) -> str:
-    """ "9:00am", "3:15pm": how people say times (locale-aware)."""
+    """ "9:00am", "3:15pm" in English; "15:15" in Polish, "3:15 م" in Arabic (the locale's own
+    short time, through Babel)."""
     from flask_babel import format_time
 
-    return (
-        format_time(value, "h:mm a")
-        .replace("\u202f", " ")
-        .replace(" AM", "am")
-        .replace(" PM", "pm")
-    )
+    return _said(format_time(value, "h:mm a" if _english() else "short"))
 
 
 def when(moment) -> str:
@@ -195,12 +203,7 @@ def clock_time(value) -> str:
     from flask_babel import format_time
 
     moment = datetime.combine(date(2026, 1, 5), value)
-    return (
-        format_time(moment, "h:mm a", rebase=False)
-        .replace("\u202f", " ")
-        .replace(" AM", "am")
-        .replace(" PM", "pm")
-    )
+    return _said(format_time(moment, "h:mm a" if _english() else "short", rebase=False))
 
 
 def by_time(moment) -> str:

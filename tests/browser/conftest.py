@@ -195,3 +195,16 @@ def _next_totp_code(email: str) -> str:
             _USED_STEPS[email] = free[0]
             return pyotp.TOTP(SECRETS.get(email) or demo_secret()).at(free[0] * STEP)
         time.sleep(1)
+
+
+def fake_voices(browser, voices: list[dict]) -> str:
+    """The voices speechSynthesis.getVoices() lists on every page opened from now on (Debian's
+    Chromium has none); Page.removeScriptToEvaluateOnNewDocument with the identifier returned
+    takes them away again."""
+    import json
+
+    return browser.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {"source": f"Object.defineProperty(speechSynthesis, 'getVoices', "
+                   f"{{value: () => {json.dumps(voices)}}});"},
+    )["identifier"]  # fmt: skip

@@ -16,7 +16,14 @@ from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.exceptions import HTTPException
 
 from tests.browser.axe import report, rules_run, run_axe
-from tests.browser.conftest import _USED_STEPS, ARTIFACTS, SECRETS, set_viewport, sign_in
+from tests.browser.conftest import (
+    _USED_STEPS,
+    ARTIFACTS,
+    SECRETS,
+    fake_voices,
+    set_viewport,
+    sign_in,
+)
 from tests.structure import check_page
 
 ROLES = {
@@ -224,6 +231,15 @@ def test_skip_link_and_keyboard(driver, live_server):
 
 
 def test_read_aloud_buttons_appear_only_when_on(driver, live_server):
+    # Chromium here has no voices: give it an English one, as a phone would have.
+    voice = fake_voices(driver, [{"lang": "en-GB", "name": "Test English", "default": True}])
+    try:
+        _read_aloud_on_and_off(driver, live_server)
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": voice})
+
+
+def _read_aloud_on_and_off(driver, live_server):
     sign_in(driver, live_server, "sam@example.org")
     driver.get(live_server + "/get-help")
     buttons = driver.find_elements(By.CSS_SELECTOR, ".mkw-read-aloud button")

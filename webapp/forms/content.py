@@ -7,7 +7,7 @@ from wtforms import Form as PlainForm
 from .. import easyread
 from .base import Form
 from .error_messages import too_long
-from .fields import RequiredWhen, choices, max_length, required, strip
+from .fields import OfferedTicks, RequiredWhen, choices, max_length, required, strip
 
 
 class ReviewForm(Form):
@@ -74,3 +74,16 @@ class ContentEditForm(Form):
             )
         self.form_errors.extend(p.message for p in self.problems)
         return not self.problems
+
+
+class ReaderLanguagesForm(Form):
+    """The languages a reviewer reads well enough to say a translation is right."""
+
+    languages = OfferedTicks(_l("Which languages do you read well?"))
+
+
+class StringChecksForm(Form):
+    """One page of a translation: the strings a reviewer ticks as right. Strings are named by
+    their place on the page (0, 1, ...); anything else posted is left out."""
+
+    right = OfferedTicks(_l("These translations are right"))

@@ -9,7 +9,7 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, ValidationError
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation
 
@@ -216,3 +216,29 @@ class ChosenRadioField(RadioField):
         if not self.data:
             raise StopValidation(self.empty_message)
         super().pre_validate(form)
+
+
+def _offered(field) -> set[str]:
+    return {c.value if isinstance(c, SelectChoice) else c[0] for c in field.choices or []}
+
+
+class OfferedTicks(SelectMultipleField):
+    """Ticks from a list the view sets (languages, strings on a page): anything posted that is
+    not on the list (forged, or out of date) is left out rather than refused."""
+
+    data: list[str]
+
+    def pre_validate(self, form):
+        offered = _offered(self)
+        self.data = [value for value in self.data or [] if value in offered]
+
+
+class OfferedChoice(SelectField):
+    """One choice from a list the view sets, or none: a value not on the list is taken as
+    none rather than refused."""
+
+    data: str | None
+
+    def pre_validate(self, form):
+        if self.data and self.data not in _offered(self):
+            self.data = ""

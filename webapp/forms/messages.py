@@ -5,7 +5,7 @@ from wtforms import BooleanField, TextAreaField
 
 from ..services.messages import BODY_MAX
 from .base import Form
-from .fields import KeepItShort, client_key_field, required, strip
+from .fields import KeepItShort, OfferedChoice, client_key_field, required, strip
 
 NOT_SENT = _l("Your message could not be sent. Please send it again.")
 
@@ -19,3 +19,5 @@ class MessageForm(Form):
     client_key = client_key_field(NOT_SENT)
     # Families only: a person from the team is told at once (see services/alerts.py).
     urgent = BooleanField(_l("It is urgent: tell a person from the team now"))
+    # Staff only (the view sets the choices): "please read this to them in Bengali".
+    read_to_in = OfferedChoice(_l("Does someone need to read this to them in another language?"))

@@ -255,6 +255,7 @@ class CommunicationForm(Form):
     language = StringField(
         _l("Language, if not English"), filters=[strip], validators=[max_length(60, too_long(60))]
     )
+    interpreter = BooleanField(_l("An interpreter for meetings and phone calls"))
     other = TextAreaField(
         _l("Anything else"), filters=[strip], validators=[max_length(300, too_long(300))]
     )

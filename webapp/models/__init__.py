@@ -13,7 +13,15 @@ from .appointments import (
 from .audit import AuditEvent
 from .base import Base, utcnow
 from .cases import Case, CaseCarer, CaseKeyWorker, CaseStatus, DsrRating, KeyWorkerRole, Team
-from .content import ContentReview, ContentStatus, ContentVersion, ReviewDecision
+from .content import (
+    ContentReview,
+    ContentStatus,
+    ContentVersion,
+    LanguageApproval,
+    ReviewDecision,
+    ReviewerLanguage,
+    StringCheck,
+)
 from .feedback import (
     QUESTIONS,
     SCALE,
@@ -130,6 +138,9 @@ __all__ = [
     "ContentReview",
     "ContentStatus",
     "ContentVersion",
+    "LanguageApproval",
+    "ReviewerLanguage",
+    "StringCheck",
     "ReviewDecision",
     "TAGS",
     "Feeling",

@@ -62,3 +62,44 @@ class ContentReview(Base):
 
     version: Mapped[ContentVersion] = relationship(back_populates="reviews")
     reviewer: Mapped[User] = relationship()
+
+
+# Translations of the interface ---------------------------------------------------------------
+
+
+class ReviewerLanguage(Base):
+    """A language a reviewer reads well enough to check a translation into it."""
+
+    __tablename__ = "reviewer_languages"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StringCheck(Base):
+    """A reviewer who reads the language said this translation of this English is right.
+    Both are kept as hashes: a changed translation needs checking again."""
+
+    __tablename__ = "string_checks"
+    __table_args__ = (UniqueConstraint("language", "english_hash", "translation_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), index=True)
+    english_hash: Mapped[str] = mapped_column(String(64))
+    translation_hash: Mapped[str] = mapped_column(String(64))
+    checked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LanguageApproval(Base):
+    """Every string of a language's catalogue, exactly as it is (its digest), was checked: pages
+    in that language lose the "Translated by computer" label until the catalogue changes."""
+
+    __tablename__ = "language_approvals"
+
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    catalogue_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

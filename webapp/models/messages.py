@@ -40,6 +40,9 @@ class Message(Base):
     # Made by the form (or the phone, offline) so a retry stores one message.
     client_key: Mapped[str | None] = mapped_column(String(64))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Staff only: "please read this to them in Bengali" (a language code), for whoever is with
+    # a family member who does not read English.
+    read_to_in: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     author: Mapped[User | None] = relationship()

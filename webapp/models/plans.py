@@ -251,6 +251,8 @@ class CommunicationNeeds(Base):
     read_aloud: Mapped[bool] = mapped_column(Boolean, default=False)
     bsl: Mapped[bool] = mapped_column(Boolean, default=False)
     language: Mapped[str | None] = mapped_column(String(60))
+    # A spoken-language interpreter for meetings and phone calls (BSL is asked for above).
+    interpreter: Mapped[bool] = mapped_column(Boolean, default=False)
     other: Mapped[str | None] = mapped_column(String(300))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -258,5 +260,13 @@ class CommunicationNeeds(Base):
     @property
     def any(self) -> bool:
         return any(
-            (self.easy_read, self.large_print, self.read_aloud, self.bsl, self.language, self.other)
+            (
+                self.easy_read,
+                self.large_print,
+                self.read_aloud,
+                self.bsl,
+                self.language,
+                self.interpreter,
+                self.other,
+            )
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from .. import languages
 from ..extensions import db
 from ..models import CommunicationNeeds, Layout, TextSize, User, utcnow
 
@@ -18,14 +19,11 @@ def needs_for(user_ids: list[int]) -> dict[int, CommunicationNeeds]:
 
 
 def _app_language(named: str | None) -> str | None:
-    """ "Urdu" or "ur" -> "ur" when the app speaks it; None for languages it does not."""
-    from ..i18n import LANGUAGE_NAMES
+    """ "Urdu" or "ur" -> "ur" when the app speaks it now; None for languages it does not."""
+    from flask import current_app
 
-    wanted = (named or "").strip().lower()
-    for code, name in LANGUAGE_NAMES.items():
-        if wanted and (wanted == code or wanted in name.lower()):
-            return code
-    return None
+    code = languages.from_words(named)
+    return code if code in current_app.config["LANGUAGES"] else None
 
 
 def record(person: User, by: User, **values) -> CommunicationNeeds:

@@ -55,6 +55,10 @@ ACCOUNTS = [
     ("alex@example.org", "Alex Taylor", Role.CARER, None, None),
     ("nadia@example.org", "Nadia Shah", Role.CARER, None, "ur"),
     ("chris@example.org", "Chris Ellis", Role.CARER, None, None),
+    # Priya's aunt, who reads Bengali, and Jordan's stepfather, who reads Arabic: they see the
+    # app in their language once its catalogue is merged (English until then).
+    ("rahima@example.org", "Rahima Begum", Role.CARER, None, "bn"),
+    ("omar@example.org", "Omar Haddad", Role.CARER, None, "ar"),
     ("kim@example.org", "Kim Okafor", Role.KEY_WORKER, None, None),
     ("lee@example.org", "Lee Murphy", Role.KEY_WORKER, None, None),
     ("morgan@example.org", "Morgan Hughes", Role.MANAGER, None, None),
@@ -122,7 +126,14 @@ def load() -> None:
         KeyWorkerRole.SENIOR,
         closed=True,
     )
+    made["priya"].carers.append(
+        CaseCarer(user_id=people["rahima"].id, relationship_to_young_person="aunt")
+    )
+    made["jordan"].carers.append(
+        CaseCarer(user_id=people["omar"].id, relationship_to_young_person="stepfather")
+    )
     db.session.flush()
+    load_languages(people)
     load_register(made, people)
     demo_plans.load(made, people)
     jordan = made["jordan"]
@@ -145,6 +156,25 @@ def load() -> None:
     load_appointments(made["sam"], people["kim"])
     load_listening(made, people)
     load_content(people)
+
+
+def load_languages(people: dict[str, User]) -> None:
+    """Communication needs as Lee and Kim recorded them: Nadia reads Urdu, Rahima Bengali and
+    Omar Arabic; Nadia and Rahima want an interpreter at meetings. Robin, the reviewer, reads
+    Urdu too (nothing is checked yet, so Urdu pages still say they were translated by
+    computer)."""
+    from ..models import CommunicationNeeds, ReviewerLanguage
+
+    for name, language, interpreter, by in (
+        ("nadia", "Urdu", True, "lee"),
+        ("rahima", "Bengali", True, "lee"),
+        ("omar", "Arabic", False, "kim"),
+    ):
+        db.session.add(
+            CommunicationNeeds(user_id=people[name].id, language=language,
+                               interpreter=interpreter, recorded_by_id=people[by].id)
+        )  # fmt: skip
+    db.session.add(ReviewerLanguage(user_id=people["robin"].id, language="ur"))
 
 
 def demo_visit_times(now: datetime) -> tuple[datetime, datetime]:

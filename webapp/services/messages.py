@@ -80,9 +80,10 @@ def in_office_hours(team: Team, moment: datetime) -> bool:
 
 def send(
     conversation: Conversation, author: User, body: str, client_key: str, team: Team,
-    urgent: bool = False,
+    urgent: bool = False, read_to_in: str | None = None,
 ) -> Message:  # fmt: skip
-    """Store a message once. The same key with the same words gives back the first one."""
+    """Store a message once. The same key with the same words gives back the first one.
+    `read_to_in`: staff ask for it to be read to the family member in that language."""
     existing = db.session.scalar(
         select(Message).where(Message.author_id == author.id, Message.client_key == client_key)
     )
@@ -93,13 +94,14 @@ def send(
     message = Message(
         conversation_id=conversation.id, author_id=author.id, body=body,
         client_key=client_key, urgent=urgent,
+        read_to_in=read_to_in if author.role.is_staff else None,
     )  # fmt: skip
     db.session.add(message)
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        return send(conversation, author, body, client_key, team, urgent)
+        return send(conversation, author, body, client_key, team, urgent, read_to_in)
     _mark_read(conversation, author, message.created_at)
     if author.role.is_family and not in_office_hours(team, message.created_at):
         _auto_reply(conversation, message.created_at)

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
-from .. import notify, policy
+from .. import i18n, notify, policy
 from ..forms.auth import (
     ChoosePasswordForm,
     ChoosePinForm,
@@ -57,8 +57,12 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _start_session(user) -> None:
-    """A new server-side session with a new random id (no fixation), for this browser only."""
+    """A new server-side session with a new random id (no fixation), for this browser only.
+    The language chosen on the sign-in page stays (it says nothing about the person)."""
+    language = session.get(i18n.SESSION_KEY)
     session.clear()
+    if language:
+        session[i18n.SESSION_KEY] = language
     session["sid"] = sessions.start(user, request.user_agent.string)
     login_user(user)
     # Flask-Login keeps a hash of the address and user agent here; nothing reads it (see
@@ -457,8 +461,10 @@ def sign_out():
 def sign_out_here():
     """End this browser's session on the server and make the browser forget it."""
     sessions.end(session.get("sid"))
+    language = i18n.current()  # the signed-out page stays in the language they were reading
     logout_user()
     session.clear()
+    session[i18n.SESSION_KEY] = language
     response = redirect(url_for("auth.signed_out"))
     # Tell the browser to forget everything it kept for this site. Works over HTTPS only;
     # the service worker also clears its caches when it sees the signed-out page.

@@ -7,11 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
-from .. import policy
-from ..forms.content import ContentEditForm, ReviewForm
+from .. import i18n, languages, policy
+from ..forms.content import ContentEditForm, ReaderLanguagesForm, ReviewForm, StringChecksForm
+from ..forms.fields import choices
 from ..models import ContentStatus, ReviewDecision, Role
-from ..services import content
+from ..services import content, translations
 
 bp = Blueprint("content", __name__)
 EDITORS = frozenset({Role.MANAGER})
@@ -45,7 +47,13 @@ def help_page(topic: str):
 @bp.route("/review/")
 @policy.allow(Role.REVIEWER)
 def queue():
-    return render_template("content/queue.html", versions=content.review_queue(current_user))
+    reads = translations.reads(current_user)
+    return render_template(
+        "content/queue.html",
+        versions=content.review_queue(current_user),
+        reads=[lang for lang in _translated_languages() if lang.code in reads],
+        progress=translations.progress,
+    )
 
 
 @bp.route("/review/<int:version_id>", methods=["GET", "POST"])
@@ -117,4 +125,103 @@ def edit(topic: str, language: str):
         return redirect(url_for("content.library"))
     return render_template(
         "content/edit.html", form=form, topic=topic, language=language, newest=newest
+    )
+
+
+# Translations of the interface: checked by reviewers who read the language --------------------
+
+
+def _translated_languages() -> list:
+    return [lang for lang in i18n.offered() if lang.code != languages.SOURCE]
+
+
+@bp.route("/review/languages", methods=["GET", "POST"])
+@policy.allow(Role.REVIEWER)
+@policy.csrf_in_form
+def reader_languages():
+    offered = _translated_languages()
+    form = ReaderLanguagesForm()
+    form.languages.choices = choices(
+        [
+            (lang.code, Markup('<span lang="{}" dir="{}">{}</span> ({})').format(
+                lang.code, "rtl" if lang.rtl else "ltr", lang.own_name,
+                languages.name_of(lang.code),
+            ))
+            for lang in offered
+        ]
+    )  # fmt: skip
+    if form.validate_on_submit():
+        translations.set_reads(current_user, set(form.languages.data))
+        flash(_("Thank you. We saved the languages you read."), "success")
+        return redirect(url_for("content.queue"))
+    if not form.is_submitted():
+        form.languages.data = sorted(translations.reads(current_user))
+    return render_template("content/reader_languages.html", form=form)
+
+
+def _language_or_404(language: str):
+    found = languages.get(language)
+    if found is None or found not in _translated_languages():
+        abort(404)
+    return found
+
+
+def _must_read(language) -> None:
+    if language.code not in translations.reads(current_user):
+        flash(
+            _("First say that you read %(language)s. Then you can check it.",
+              language=languages.name_of(language.code)),
+            "info",
+        )  # fmt: skip
+        abort(redirect(url_for("content.reader_languages")))
+
+
+@bp.route("/review/languages/<language>")
+@policy.allow(Role.REVIEWER)
+def language_groups(language: str):
+    lang = _language_or_404(language)
+    _must_read(lang)
+    checked, total = translations.progress(lang.code)
+    return render_template(
+        "content/language.html",
+        lang=lang,
+        groups=translations.groups(lang.code),
+        checked=checked,
+        total=total,
+    )
+
+
+@bp.route("/review/languages/<language>/<group_id>", methods=["GET", "POST"])
+@policy.allow(Role.REVIEWER)
+@policy.csrf_in_form
+def check_strings(language: str, group_id: str):
+    lang = _language_or_404(language)
+    _must_read(lang)
+    found = translations.group(lang.code, group_id)
+    if found is None:
+        abort(404)
+    form = StringChecksForm()
+    shown = [pair for pair in found.pairs if pair.translated]
+    form.right.choices = choices([(str(n), pair.translated) for n, pair in enumerate(shown)])
+    if form.validate_on_submit():
+        ticked = set(form.right.data)
+        right = [p for n, p in enumerate(shown) if str(n) in ticked]
+        not_right = [p for n, p in enumerate(shown) if str(n) not in ticked]
+        done = translations.record(current_user, lang.code, right, not_right)
+        flash(_("Thank you. We saved what you checked."), "success")
+        if done:
+            flash(
+                _("Every sentence is checked. Pages in %(language)s no longer say they were "
+                  "translated by computer.", language=languages.name_of(lang.code)),
+                "success",
+            )  # fmt: skip
+        return redirect(url_for("content.language_groups", language=lang.code))
+    checked = translations.checked_keys(lang.code)
+    return render_template(
+        "content/check_strings.html",
+        lang=lang,
+        group=found,
+        pairs=[(pair, pair.key in checked) for pair in found.pairs],
+        shown=shown,
+        form=form,
     )

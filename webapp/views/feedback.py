@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import i18n, policy
+from .. import languages, policy
 from ..forms.feedback import (
     KIND_LABELS,
     KIND_PICTURES,
@@ -135,7 +135,7 @@ def feedback_item(feedback_id: int):
     return render_template(
         "feedback/item.html", item=item, case=case, form=form, can_act=can_act,
         kind_labels=KIND_LABELS, theme_labels=THEME_LABELS, themes=THEMES,
-        language_name=i18n.LANGUAGE_NAMES.get(item.language, item.language),
+        language_name=languages.name_of(item.language),
         is_manager=current_user.role is Role.MANAGER,
     ), (400 if form.errors else 200)  # fmt: skip
 

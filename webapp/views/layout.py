@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask import g, request, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from .. import i18n
+from .. import i18n, languages
 from ..fragments import CSRF_PLACEHOLDER
 from ..labels import first_name
 from ..models import Colours, Layout, Preferences, Role, TextSize
-from ..services import cases, messages, sessions
+from ..services import cases, messages, sessions, translations
 
 VIEWS = {"easy-read": Layout.EASY_READ, "standard": Layout.STANDARD}
 
@@ -121,7 +121,7 @@ def _account(signed_in: bool) -> dict:
         "ariaLabel": _("Account"),
         "items": [
             {
-                "html": Markup('<span class="mkw-account-name">{}</span>').format(
+                "html": Markup('<span class="mkw-account-name" dir="auto">{}</span>').format(
                     escape(current_user.name)
                 ),
                 "icon": True,
@@ -152,6 +152,32 @@ def _kept_banner() -> str:
     )
 
 
+def translated_by_computer(code: str) -> str:
+    """The honest label, in the language it is about ("" once a reader of it checked it all)."""
+    if translations.is_checked(code):
+        return ""
+    with force_locale(code):
+        return _(
+            "Translated by computer. Not yet checked by a person who speaks %(language)s.",
+            language=languages.name_of(code),
+        )
+
+
+def language_choices() -> list[dict]:
+    """The languages offered, each named in its own script and labelled in its own words."""
+    here = i18n.current()
+    return [
+        {
+            "code": lang.code,
+            "name": lang.own_name,
+            "dir": "rtl" if lang.rtl else "ltr",
+            "current": lang.code == here,
+            "note": translated_by_computer(lang.code),
+        }
+        for lang in i18n.offered()
+    ]
+
+
 def layout_context() -> dict:
     # The offline page is cached by the service worker, so it never shows who is signed in.
     signed_in = current_user.is_authenticated and not g.get("anonymous_layout")
@@ -160,6 +186,7 @@ def layout_context() -> dict:
         "layout": {
             "lang": str(get_locale()),
             "dir": i18n.text_direction(),
+            "translation_note": translated_by_computer(i18n.current()),
             "html_classes": html_classes(prefs),
             "easy_read": chosen_layout(prefs) is Layout.EASY_READ,
             # Every signed-in page can switch layout for itself, in the same place.

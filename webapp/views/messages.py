@@ -17,14 +17,51 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import policy
+from .. import languages, policy
 from ..forms.base import reject
+from ..forms.fields import choices
 from ..forms.messages import NOT_SENT, MessageForm
 from ..models import utcnow
-from ..services import audit, cases, messages, push
+from ..services import accounts, audit, cases, communication, messages, push
 from . import queued
 
 bp = Blueprint("messages", __name__)
+
+
+def _read_to_choices(form, conversation) -> None:
+    """Staff: "please read this to them in ..." any language but English, the family member's
+    own first (their setting, else the language in their communication needs)."""
+    if current_user.role.is_family:
+        del form.read_to_in
+        return
+    member = accounts.user_by_id(conversation.member_id)
+    theirs = _member_language(member)
+    others = [lang.code for lang in languages.ALL if lang.code not in (languages.SOURCE, theirs)]
+    form.read_to_in.choices = choices(
+        [("", _("No"))]
+        + [(code, languages.name_of(code)) for code in ([theirs] if theirs else []) + others]
+    )
+
+
+def _member_language(member) -> str | None:
+    if member is None:
+        return None
+    chosen = member.preferences.language if member.preferences else None
+    if chosen and chosen != languages.SOURCE:
+        return chosen
+    needs = communication.needs_for([member.id]).get(member.id)
+    found = languages.from_words(needs.language) if needs else None
+    return found if found != languages.SOURCE else None
+
+
+def _member_for_staff(conversation) -> dict:
+    """Staff see the family member's language and communication needs above the messages."""
+    if current_user.role.is_family:
+        return {"needs": {}, "member": None}
+    return {
+        "needs": communication.needs_for([conversation.member_id]),
+        "member": accounts.user_by_id(conversation.member_id),
+    }
 
 
 def _page(case, conversation, form, status=200, template="messages/conversation.html"):
@@ -47,15 +84,17 @@ def _page(case, conversation, form, status=200, template="messages/conversation.
         form=form,
         can_write=policy.can_write_messages(current_user, case),
         who=policy.audience(current_user, policy.Kind.MESSAGE, case),
+        **_member_for_staff(conversation),
     ), status
 
 
 def _send(case, conversation, form) -> bool:
     urgent = current_user.role.is_family and bool(form.urgent.data)
+    read_to_in = (form.read_to_in.data or None) if "read_to_in" in form else None
     try:
         sent = messages.send(
             conversation, current_user, form.body.data, form.client_key.data, case.team,
-            urgent=urgent,
+            urgent=urgent, read_to_in=read_to_in,
         )  # fmt: skip
         if urgent:  # a person is told at once (or when the team opens); a retry makes one alert
             from ..services import alerts
@@ -119,6 +158,7 @@ def mine():
         abort(404)
     conversation = messages.conversation_for(case, current_user)
     form = MessageForm()
+    _read_to_choices(form, conversation)
     if request.method == "POST":
         if not policy.can_write_messages(current_user, case):
             abort(404)
@@ -165,6 +205,7 @@ def _staff_conversation(conversation_id: int):
 def conversation(conversation_id: int):
     case, found = _staff_conversation(conversation_id)
     form = MessageForm()
+    _read_to_choices(form, found)
     if request.method == "POST":
         if not policy.can_write_messages(current_user, case):
             # The family could not answer: the page points to their request for help instead.

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, g, redirect, render_template, request, session
 from flask_login import current_user
 
-from .. import policy
-from ..services import cases
+from .. import i18n, policy
+from ..services import accounts, cases
 
 bp = Blueprint("pages", __name__)
 
@@ -52,3 +52,18 @@ def add_to_home_screen():
 @policy.public
 def credits():
     return render_template("pages/credits.html")
+
+
+@bp.route("/language", methods=["POST"])
+@policy.public
+def language():
+    """The language picker on the sign-in page (and anyone's): kept in the session, and in the
+    person's settings when they are signed in. Anything else posted changes nothing."""
+    from .settings import back_to
+
+    chosen = request.form.get("language", "")
+    if chosen in current_app.config["LANGUAGES"]:
+        session[i18n.SESSION_KEY] = chosen
+        if current_user.is_authenticated and not g.get("anonymous_layout"):
+            accounts.update_preferences(current_user, language=chosen)
+    return redirect(back_to(request.form.get("next")))

@@ -373,7 +373,8 @@ def communication_needs(case_id: int, user_id: int):
             person, current_user,
             easy_read=form.easy_read.data, large_print=form.large_print.data,
             read_aloud=form.read_aloud.data, bsl=form.bsl.data,
-            language=form.language.data or None, other=form.other.data or None,
+            language=form.language.data or None, interpreter=form.interpreter.data,
+            other=form.other.data or None,
         )  # fmt: skip
         flash(_("Saved. Everyone on the team will see these needs."), "success")
         return redirect(url_for("staff.case", case_id=case.id))

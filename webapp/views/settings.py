@@ -17,16 +17,27 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
-from .. import i18n, policy
+from .. import languages, policy
 from ..forms.fields import choices
 from ..forms.settings import SettingsForm
 from ..models import Colours, Layout, TextSize
 from ..services import accounts, passkeys, sessions
+from .layout import language_choices
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 BROWSER = "browser"
+
+
+def _language_label(lang: dict) -> Markup:
+    """ "اردو (Urdu)": the name in its own script, marked as that language, then in the page's."""
+    own = Markup('<span lang="{}" dir="{}">{}</span>').format(
+        lang["code"], lang["dir"], lang["name"]
+    )
+    here = languages.name_of(lang["code"])
+    return own if here.casefold() == lang["name"].casefold() else own + Markup(" ({})").format(here)
 
 
 def _yes(value: bool) -> str:
@@ -41,9 +52,10 @@ def edit():
     form = SettingsForm()
     if not current_user.role.is_family:
         del form.keep_on_phone  # staff never keep anyone's plan on a phone
+    offered = language_choices()
     form.language.choices = choices(
         [(BROWSER, _("The language my phone or computer uses"))]
-        + [(code, i18n.LANGUAGE_NAMES[code]) for code in current_app.config["LANGUAGES"]]
+        + [(lang["code"], _language_label(lang)) for lang in offered]
     )
     if not form.is_submitted():
         form.layout.data = prefs.layout.value
@@ -79,6 +91,13 @@ def edit():
     return render_template(
         "settings/edit.html",
         form=form,
+        language_notes={
+            lang["code"]: Markup('<span lang="{}" dir="{}">{}</span>').format(
+                lang["code"], lang["dir"], lang["note"]
+            )
+            for lang in offered
+            if lang["note"]
+        },
         push_key=current_app.config.get("VAPID_PUBLIC_KEY"),
     )
 
@@ -178,7 +197,7 @@ def remove_passkey(passkey_id: int):
     return redirect(url_for("settings.passkeys"))
 
 
-def _back_to(target: str | None) -> str:
+def back_to(target: str | None) -> str:
     """The page the toggle was on: a path on this site only, without its old ?view=."""
     parts = urlsplit(target or "")
     if parts.scheme or parts.netloc or not parts.path.startswith("/") or "\\" in parts.path:
@@ -199,4 +218,4 @@ def layout():
     )
     if chosen is not None:
         accounts.update_preferences(current_user, layout=chosen)
-    return redirect(_back_to(request.form.get("next")))
+    return redirect(back_to(request.form.get("next")))

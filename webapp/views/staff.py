@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import notify, policy
@@ -65,8 +66,9 @@ def _assign_form(found, formdata=None):
 
 
 def _caseload_label(c) -> str:
-    words = _("%(name)s: %(num)s of %(limit)s cases", name=c.key_worker.name, num=c.cases,
-              limit=c.limit)  # fmt: skip
+    # The noun follows the limit ("of 1 case", "of 10 cases"); %(cases)s is the caseload.
+    words = ngettext("%(name)s: %(cases)s of %(num)s case", "%(name)s: %(cases)s of %(num)s cases",
+                     c.limit, name=c.key_worker.name, cases=c.cases)  # fmt: skip
     if c.over:
         return _("%(caseload)s (over the limit)", caseload=words)
     if c.full:
