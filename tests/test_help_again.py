@@ -6,6 +6,8 @@ import re
 from datetime import date, time, timedelta
 from types import SimpleNamespace
 
+from bs4 import BeautifulSoup
+
 from webapp.extensions import db
 from webapp.models import Case, HelpRequest, Role, Team
 from webapp.services import accounts, plans
@@ -226,8 +228,13 @@ def test_assigning_to_someone_who_cannot_take_it_is_refused_kindly(app, as_user)
     path = f"/staff/requests/{request_id}"
     for chosen in ("not-a-number", "1"):  # nonsense, and a young person (not a key worker)
         response = lee.post_form(f"{path}/assign", {"key_worker_id": chosen}, page=path)
-        assert response.status_code == 302
-        assert "Choose a key worker from your team." in lee.get(path).get_data(as_text=True)
+        assert response.status_code == 400
+        page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        summary = page.select_one(".nhsuk-error-summary")
+        assert "Choose a key worker from your team." in summary.get_text()
+        assert page.title.get_text().startswith("Error:")
+    with app.app_context():
+        assert db.session.get(HelpRequest, request_id).assigned_to_id is None
 
 
 def test_today_tells_the_truth_now(as_user):

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -175,6 +176,19 @@ class ClosingForm(Form):
 
     def closing_day(self):
         return day_of(self.closes_on)
+
+
+class GiveToForm(Form):
+    """Who from the team will contact the family: a key worker of the case's team."""
+
+    key_worker_id = SelectField(
+        _l("Who will contact them?"),
+        invalid_choice_message=_l("Choose a key worker from your team."),
+    )
+
+    def __init__(self, *args, key_workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key_worker_id.choices = choices((str(kw.id), kw.name) for kw in key_workers)
 
 
 class ContactForm(Form):

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import help_words, policy
-from ..forms.help_again import ClosingForm, ContactForm, HelpAgainForm, SignpostForm
+from ..forms.help_again import ClosingForm, ContactForm, GiveToForm, HelpAgainForm, SignpostForm
 from ..forms.journal import TAG_LABELS
 from ..models import TAGS, ClosingReason, ContactWay, Role, Urgency, utcnow
 from ..services import accounts, alerts, audit, cases, help_again
@@ -222,12 +222,16 @@ def _request_or_404(request_id: int):
     return found.head, case
 
 
-def _request_page(found, case, contact_form=None, signpost_form=None, status=200):
+def _request_page(found, case, contact_form=None, signpost_form=None, give_form=None, status=200):
+    key_workers = cases.team_key_workers(case.team_id)
+    if give_form is None:
+        give_form = GiveToForm(key_workers=key_workers, formdata=None)
+        give_form.key_worker_id.data = str(found.assigned_to_id or "")
     return render_template(
         "help_again/request.html",
         request_=found,
         case=case,
-        key_workers=cases.team_key_workers(case.team_id),
+        give_form=give_form,
         additions=[(a, policy.carers_see(a, case)) for a in help_again.additions(found)],
         closure=help_again.current_closure(case),
         private_from_carers=not policy.carers_see(found, case),
@@ -255,13 +259,14 @@ def act(request_id: int, action: str):
         help_again.mark_seen(found, current_user)
         flash(_("Marked as seen. The family can see that the team has read it."), "success")
     elif action == "assign":
-        chosen = request.form.get("key_worker_id", "")
-        key_worker = accounts.user_by_id(int(chosen)) if chosen.isdigit() else None
+        form = GiveToForm(key_workers=cases.team_key_workers(case.team_id))
+        if not form.validate_on_submit():
+            return _request_page(found, case, give_form=form, status=400)
+        key_worker = accounts.user_by_id(int(form.key_worker_id.data))
         if key_worker is None or not policy.can_take_request(key_worker, case):
-            flash(_("Choose a key worker from your team."), "info")
-        else:
-            help_again.assign(found, key_worker, current_user, case.team.response_working_days)
-            flash(_("%(name)s will contact the family.", name=key_worker.name), "success")
+            abort(404)  # the choices are the team's key workers: this is a belt and braces check
+        help_again.assign(found, key_worker, current_user, case.team.response_working_days)
+        flash(_("%(name)s will contact the family.", name=key_worker.name), "success")
     elif action == "contact":
         form = ContactForm()
         if not form.validate_on_submit():
