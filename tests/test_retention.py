@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
+from tests.conftest import staff_of_another_team
 from webapp.extensions import db
-from webapp.models import AuditEvent, Case, HelpRequest, JournalEntry, User
+from webapp.models import AuditEvent, Case, HelpRequest, JournalEntry, Role, User
 from webapp.services import accounts, retention
 
 JORDAN = 3
@@ -61,3 +63,62 @@ def test_nothing_is_removed_before_its_date(app):
     _age_jordan(app, born=date.today().replace(year=date.today().year - 19), closed=date.today())
     result = app.test_cli_runner().invoke(args=["retention", "run"])
     assert "Removed 0 case(s)." in result.output
+
+
+def test_after_a_death_records_are_kept_8_years_from_that_day(app):
+    with app.app_context():
+        case = db.session.get(Case, JORDAN)
+        case.young_person.date_of_birth = date(2001, 5, 4)
+        case.closed_at = datetime(2020, 1, 1, tzinfo=UTC)
+        case.died_on = date(2019, 12, 20)  # before their 25th birthday
+        assert retention.keep_until(case, 25, 26) == date(2027, 12, 20)
+        case.died_on = date(2024, 2, 29)
+        assert retention.keep_until(case, 25, 26, years_after_death=7) == date(2031, 2, 28)
+        db.session.rollback()
+
+
+def _page(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def test_the_manager_records_a_death_once_and_retention_follows_it(app, as_user):
+    morgan = as_user("morgan")
+    path = f"/staff/cases/{JORDAN}/died"
+    assert "Record that the young person has died" in morgan.get(f"/staff/cases/{JORDAN}").get_data(
+        as_text=True
+    )
+    # Kind, specific errors, and what was typed stays in the box.
+    for typed, said in (
+        ("", "Write the date they died, like 2026-11-30."),
+        ("30/02/2020", "Write the date they died, like 2026-11-30."),
+        ((date.today().replace(year=date.today().year + 1)).isoformat(),
+         "The date they died cannot be after today."),
+    ):  # fmt: skip
+        response = morgan.post_form(path, {"died_on": typed})
+        assert response.status_code == 400
+        page = _page(response)
+        assert said in page.select_one(".nhsuk-error-summary").get_text()
+        assert page.select_one("#died_on")["value"] == typed
+    nine_years_ago = date.today().replace(year=date.today().year - 9, day=1)
+    response = morgan.post_form(path, {"died_on": nine_years_ago.isoformat()})
+    assert response.status_code == 302
+    # Recorded once: the page says so and offers no form to change it.
+    page = _page(morgan.get(path))
+    assert not page.select("form#main-form")
+    morgan.post_form(path, {"died_on": "2020-01-01"}, page=f"/staff/cases/{JORDAN}")
+    with app.app_context():
+        case = db.session.get(Case, JORDAN)
+        assert case.died_on == nine_years_ago
+        assert case.died_recorded_by_id == accounts.user_by_email("morgan@example.org").id
+    result = app.test_cli_runner().invoke(args=["retention", "run"])
+    assert "Removed 1 case(s)." in result.output, result.output
+
+
+def test_only_the_teams_manager_records_a_death_and_only_once_key_working_stopped(app, as_user):
+    assert as_user("kim").get(f"/staff/cases/{JORDAN}/died").status_code == 404
+    assert as_user("morgan").get("/staff/cases/1/died").status_code == 404  # still open
+    with app.app_context():
+        staff_of_another_team("ash@example.org", "Ash Other", Role.MANAGER)
+    other = as_user("ash")
+    assert other.get(f"/staff/cases/{JORDAN}/died").status_code == 404
+    assert as_user("jordan").get(f"/staff/cases/{JORDAN}/died").status_code in {403, 404}

@@ -73,6 +73,7 @@ def register_cli(app: Flask) -> None:
             date.today(),
             current_app.config["RETAIN_UNTIL_AGE"],
             current_app.config["RETAIN_UNTIL_AGE_IF_17_AT_END"],
+            current_app.config["RETAIN_YEARS_AFTER_DEATH"],
         )
         for item in found:
             click.echo(

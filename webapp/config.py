@@ -104,9 +104,11 @@ class Settings:
     PASSWORD_RESET_HOURS: int = 2
 
     # Retention (NHS Records Management Code of Practice, children's records): keep until the
-    # 25th birthday, or the 26th if the young person was 17 when care ended.
+    # 25th birthday, or the 26th if the young person was 17 when care ended, or 8 years after
+    # death.
     RETAIN_UNTIL_AGE: int = 25
     RETAIN_UNTIL_AGE_IF_17_AT_END: int = 26
+    RETAIN_YEARS_AFTER_DEATH: int = 8
 
     # Mail: without MAIL_SERVER, development writes each email to instance/mail/ and
     # production keeps it in the outbox (never in a log: the links carry tokens).
@@ -230,6 +232,7 @@ class Settings:
         s.SENTRY_DSN = _env("SENTRY_DSN")
         s.RETAIN_UNTIL_AGE = int(_env("RETAIN_UNTIL_AGE", "25"))
         s.RETAIN_UNTIL_AGE_IF_17_AT_END = int(_env("RETAIN_UNTIL_AGE_IF_17_AT_END", "26"))
+        s.RETAIN_YEARS_AFTER_DEATH = int(_env("RETAIN_YEARS_AFTER_DEATH", "8"))
         return s
 
     def as_flask_config(self) -> dict:

@@ -287,6 +287,16 @@ def can_close(user: User, case: Case) -> bool:
     return case.status is not CaseStatus.CLOSED and is_case_staff(user, case)
 
 
+def can_record_death(user: User, case: Case) -> bool:
+    """The team's manager, once key working has stopped: the records are then kept for 8 years
+    from that day (services/retention.py)."""
+    return (
+        case.status is CaseStatus.CLOSED
+        and user.role is Role.MANAGER
+        and user.team_id == case.team_id
+    )
+
+
 def can_ask_help_again(user: User, case: Case) -> bool:
     """The young person or a carer, once key working has ended."""
     return user.role in FAMILY and can_see_case(user, case) and case.status is CaseStatus.CLOSED

@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import set_viewport, sign_in
-from tests.browser.test_accessibility import _shot, check_current_page, check_views
+from tests.browser.test_accessibility import WIDTHS, _shot, check_current_page, check_views
 
 
 @contextmanager
@@ -108,4 +108,24 @@ def test_switching_an_account_off_and_on_passes_axe(driver, live_server):
     driver.find_element(By.XPATH, "//button[contains(., 'Switch on Chris Ellis')]").click()
     WebDriverWait(driver, 10).until(lambda d: "Switch off Chris Ellis" in d.page_source)
     sign_in(driver, live_server, "chris@example.org")  # on again for the other tests
+    assert not problems, "\n" + "\n".join(problems)
+
+
+def test_recording_a_death_passes_axe(driver, live_server):
+    """The manager's page for a closed case whose young person has died, and its error (the
+    date left empty), at 320 px and 1280 px. Nothing is saved: other tests share the server."""
+    sign_in(driver, live_server, "morgan@example.org")
+    path = "/staff/cases/3/died"
+    problems = check_views(driver, live_server, [path], "died")
+    for width in WIDTHS:
+        set_viewport(driver, width)
+        driver.get(live_server + path)
+        driver.find_element(By.CSS_SELECTOR, "#main-form button[type=submit]").click()
+        WebDriverWait(driver, 10).until(lambda d: d.title.startswith("Error:"))
+        assert (
+            "Write the date they died"
+            in driver.find_element(By.CSS_SELECTOR, ".nhsuk-error-summary").text
+        )
+        problems += check_current_page(driver, f"died errors {width}px", width)
+        _shot(driver, f"died errors {width}")
     assert not problems, "\n" + "\n".join(problems)

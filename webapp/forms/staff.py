@@ -12,7 +12,9 @@ from .fields import (
     EmailAddress,
     InThePast,
     IsoDate,
+    NotFuture,
     choices,
+    day_of,
     max_length,
     only_when,
     required,
@@ -106,6 +108,23 @@ class AssignKeyWorkerForm(Form):
     def __init__(self, *args, key_workers: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.key_worker_id.choices = choices([("", _l("Choose a key worker")), *key_workers])
+
+
+class DeathForm(Form):
+    """The day a young person died, recorded by the team's manager once key working stopped."""
+
+    died_on = StringField(
+        _l("The date they died"),
+        filters=[strip],
+        validators=[
+            required(_l("Write the date they died, like 2026-11-30.")),
+            IsoDate(_l("Write the date they died, like 2026-11-30.")),
+            NotFuture(_l("The date they died cannot be after today.")),
+        ],
+    )
+
+    def died_day(self) -> date:
+        return day_of(self.died_on)
 
 
 class CompetenceForm(Form):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, time
+from datetime import date, datetime, time
 
-from sqlalchemy import ForeignKey, Integer, String, Text, Time
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, enum_column, utcnow
@@ -74,6 +74,10 @@ class Case(Base):
     competent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Lines of the crisis card the young person (once they decide) chose to leave off.
     crisis_card_hidden: Mapped[str] = mapped_column(String(120), default="")
+    # When the young person has died, their records are kept for 8 years from that day
+    # (NHS Records Management Code of Practice), recorded by the team's manager.
+    died_on: Mapped[date | None] = mapped_column(Date)
+    died_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     young_person: Mapped[User] = relationship(foreign_keys=[young_person_id])
     competent_by: Mapped[User | None] = relationship(foreign_keys=[competent_by_id])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -159,6 +160,11 @@ def set_hidden_sections(
 
 def record_competence(case: Case, by: User, reason: str) -> None:
     case.competent_at, case.competent_reason, case.competent_by_id = utcnow(), reason, by.id
+    db.session.commit()
+
+
+def record_death(case: Case, by: User, died_on: date) -> None:
+    case.died_on, case.died_recorded_by_id = died_on, by.id
     db.session.commit()
 
 

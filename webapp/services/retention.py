@@ -1,8 +1,9 @@
 """Keeping records only as long as the law says, then removing them.
 
 The policy (config): a closed case is kept until the young person's 25th birthday, or their
-26th if they were 17 when key working ended (NHS Records Management Code of Practice for
-children's records). Removing a case removes everything on it (plan, messages, journal,
+26th if they were 17 when key working ended, or for 8 years from the day they died when the
+team's manager has recorded it (NHS Records Management Code of Practice for children's
+records). Removing a case removes everything on it (plan, messages, journal,
 requests; the database cascades), then the accounts of the young person and of carers who have
 no other case. The audit trail keeps what was removed as ids and dates only.
 """
@@ -26,24 +27,33 @@ class Due:
     keep_until: date
 
 
-def keep_until(case: Case, until_age: int, until_age_if_17: int) -> date | None:
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def keep_until(
+    case: Case, until_age: int, until_age_if_17: int, years_after_death: int = 8
+) -> date | None:
     """The last day a closed case is kept, or None when it cannot be worked out."""
+    if case.closed_at is None:
+        return None
+    if case.died_on is not None:
+        return _years_after(case.died_on, years_after_death)
     born = case.young_person.date_of_birth
-    if case.closed_at is None or born is None:
+    if born is None:
         return None
     age_at_end = case.young_person.age_on(case.closed_at.date())
-    years = until_age_if_17 if age_at_end == 17 else until_age
-    try:
-        return born.replace(year=born.year + years)
-    except ValueError:  # born on 29 February
-        return born.replace(year=born.year + years, day=28)
+    return _years_after(born, until_age_if_17 if age_at_end == 17 else until_age)
 
 
-def due(today: date, until_age: int, until_age_if_17: int) -> list[Due]:
+def due(today: date, until_age: int, until_age_if_17: int, years_after_death: int = 8) -> list[Due]:
     closed = db.session.scalars(select(Case).where(Case.status == CaseStatus.CLOSED)).all()
     found = []
     for case in closed:
-        last = keep_until(case, until_age, until_age_if_17)
+        last = keep_until(case, until_age, until_age_if_17, years_after_death)
         if last is not None and today >= last and case.closed_at is not None:
             found.append(Due(case.id, case.closed_at.date(), last))
     return found

@@ -19,7 +19,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import notify, policy
-from ..forms.staff import ROLE_LABELS, AssignKeyWorkerForm, CompetenceForm, InviteForm
+from ..forms.staff import ROLE_LABELS, AssignKeyWorkerForm, CompetenceForm, DeathForm, InviteForm
 from ..models import DsrRating, KeyWorkerRole, Role, utcnow
 from ..services import accounts, audit, cases, communication, journal, register, second_factor
 from ..services.journal import ATTENTION_PERIOD
@@ -50,6 +50,7 @@ def _case_context(found) -> dict:
         "can_edit_plan": policy.can_edit_plan(current_user, found),
         "can_close": policy.can_close(current_user, found),
         "can_record_competence": policy.can_record_competence(current_user, found),
+        "can_record_death": policy.can_record_death(current_user, found),
         "can_arrange": policy.can_arrange_appointments(current_user, found),
         "attention": journal.attention_counts([found.id], utcnow() - ATTENTION_PERIOD).get(
             found.id, 0
@@ -346,6 +347,24 @@ def competence(case_id: int):
     return render_template("staff/competence.html", case=found, form=form), (
         400 if form.errors else 200
     )
+
+
+@bp.route("/cases/<int:case_id>/died", methods=["GET", "POST"])
+@policy.allow(Role.MANAGER)
+@policy.csrf_in_form
+def died(case_id: int):
+    """Record the day a young person died: their records are then kept for 8 years from it."""
+    found = _case_or_404(case_id)
+    if not policy.can_record_death(current_user, found):
+        abort(404)
+    form = DeathForm()
+    if request.method == "GET":
+        audit.staff_read(found, "cases", found.id)
+    if found.died_on is None and form.validate_on_submit():
+        cases.record_death(found, current_user, form.died_day())
+        flash(_("Saved. The records are kept for 8 years from that date, then removed."))
+        return redirect(url_for("staff.case", case_id=found.id))
+    return render_template("staff/died.html", case=found, form=form), (400 if form.errors else 200)
 
 
 @bp.route("/cases/<int:case_id>/competence/withdraw", methods=["POST"])
