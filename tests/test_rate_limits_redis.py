@@ -36,8 +36,11 @@ def redis_client():
 WORKER = """
 import json, sys
 from webapp import create_app
+from webapp.extensions import db
+from webapp.models import Base
 app = create_app({"SECRET_KEY": "w" * 40, "SIGN_IN_RATE_LIMIT": "5 per 5 minutes"})
 assert app.config["RATELIMIT_STORAGE_URI"].startswith("redis://")
+Base.metadata.create_all(db.engine)  # a scratch database of its own: limits count in Redis
 client = app.test_client()
 codes = [
     client.post("/sign-in", data={"email": "someone@example.org", "password": "x"}).status_code
@@ -76,9 +79,10 @@ def test_redis_url_turns_on_shared_counting(monkeypatch):
     assert Settings.from_env().RATELIMIT_STORAGE_URI == "memory://"
 
 
-def test_sign_in_limits_are_shared_by_workers_and_survive_a_restart(
-    redis_client, database_url, app
-):
+def test_sign_in_limits_are_shared_by_workers_and_survive_a_restart(redis_client, tmp_path):
+    # Not the suite's database: a write the test transaction holds there made each worker
+    # wait for SQLite's lock (once past the 120 s timeout in CI).
+    database_url = f"sqlite:///{tmp_path / 'workers.sqlite3'}"
     prefix = f"mkw-test-{uuid.uuid4().hex[:8]}"
     try:
         first = _worker(database_url, prefix, 3)
