@@ -428,7 +428,7 @@ def report(results: dict) -> None:
 
     print("\nSUMMARY (first visit with headers: every response's status line and headers too;")
     print(f"the budget for a family page is {kb(BUDGET)}, the one font file a script needs")
-    print("apart: Noto Nastaliq Urdu, Noto Naskh Arabic, Noto Sans Bengali or Gurmukhi)")
+    print("apart: Noto Naskh Arabic for Urdu and Arabic, Noto Sans Bengali or Gurmukhi)")
     for name, w in weights.items():
         first, repeat = kb(w["first_visit_bytes"]), kb(w["repeat_visit_bytes"])
         font = w["script_font_bytes_with_headers"]

@@ -22,7 +22,7 @@ class Language:
 
 ALL: tuple[Language, ...] = (
     Language("en", "English", "English"),
-    Language("ur", "اردو", "Urdu", rtl=True, font="Noto Nastaliq Urdu"),
+    Language("ur", "اردو", "Urdu", rtl=True, font="Noto Naskh Arabic"),
     Language("ar", "العربية", "Arabic", rtl=True, font="Noto Naskh Arabic"),
     Language("bn", "বাংলা", "Bengali", font="Noto Sans Bengali"),
     Language("pa", "ਪੰਜਾਬੀ", "Punjabi", font="Noto Sans Gurmukhi"),
