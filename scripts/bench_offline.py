@@ -40,9 +40,10 @@ KEPT = """const done = arguments[arguments.length - 1];
 (async () => {
   for (const name of await caches.keys()) {
     if (!name.startsWith("mkw-keep-")) continue;
-    const cache = await caches.open(name);
-    const meta = await cache.match("/__mkw/kept");
+    // Look first without creating (caches.open would make a just-deleted cache again).
+    const meta = await caches.match("/__mkw/kept", {cacheName: name});
     if (!meta) continue;
+    const cache = await caches.open(name);
     const stored = {};
     for (const request of await cache.keys()) {
       const path = new URL(request.url).pathname;

@@ -68,24 +68,25 @@ async function forget(except) {
     .map((k) => caches.delete(k)));
 }
 
-async function readMeta(cache) {
+// Reads go through caches.match with a cacheName, never caches.open: opening a cache that a
+// refresh deleted a moment before creates it again, empty, and it would stay behind.
+async function readMeta(name) {
   try {
-    const hit = await cache.match(META);
+    const hit = await caches.match(META, { cacheName: name });
     return hit ? await hit.json() : null;
   } catch {
     return null;
   }
 }
 
-// The complete kept copy of this person, newest first: [name, cache, meta] or null.
+// The complete kept copy of this person, newest first: [name, meta] or null.
 async function keptCopy(person) {
   if (!person) return null;
   let best = null;
   for (const name of await keptCaches()) {
     if (!name.startsWith(KEEP + person + "-")) continue;
-    const cache = await caches.open(name);
-    const meta = await readMeta(cache);
-    if (meta && meta.person === person && (!best || meta.saved > best[2].saved)) best = [name, cache, meta];
+    const meta = await readMeta(name);
+    if (meta && meta.person === person && (!best || meta.saved > best[1].saved)) best = [name, meta];
   }
   return best;
 }
@@ -119,14 +120,14 @@ async function refresh(person) {
 async function keepPlan(person) {
   const have = await keptCopy(person);
   const headers = {};
-  if (have && have[2].app === VERSION) headers["If-None-Match"] = `"${have[2].version}"`;
+  if (have && have[1].app === VERSION) headers["If-None-Match"] = `"${have[1].version}"`;
   const answer = await fetch("/offline/keep", { headers, credentials: "same-origin", cache: "no-store" });
   if (answer.status === 304 || !answer.ok) return; // the same, or try again at the next page
   const data = await answer.json();
   if (data.person !== person) { await forget(); return; }
   if (!data.keep || !data.pages || !data.pages.length) { await forget(); return; }
   const name = KEEP + person + "-" + data.version;
-  if (have && have[0] === name && have[2].app === VERSION) return;
+  if (have && have[0] === name && have[1].app === VERSION) return;
   await caches.delete(name);
   const cache = await caches.open(name);
   const fetched = ["/offline/keep"];
@@ -196,9 +197,9 @@ async function keptPage(url) {
     const person = await lastPerson();
     const copy = await keptCopy(person);
     if (!copy) return null;
-    const [, cache, meta] = copy;
+    const [name, meta] = copy;
     if (meta.app !== VERSION) return null; // made by an older version of the app
-    const hit = await cache.match(url.pathname + url.search, { ignoreVary: true });
+    const hit = await caches.match(url.pathname + url.search, { cacheName: name, ignoreVary: true });
     if (!hit || hit.headers.get("X-MKW-Person") !== person) return null;
     if (!(hit.headers.get("Content-Type") || "").startsWith("text/html")) return null;
     const text = await hit.text();
@@ -265,7 +266,7 @@ self.addEventListener("message", (event) => {
   } else if (data.type === "keep-status") {
     // The settings page asks whether (and when) the plan was kept on this phone.
     event.waitUntil(lastPerson().then(keptCopy).then((copy) => {
-      event.source.postMessage({ type: "keep-status", saved: copy ? copy[2].saved : null });
+      event.source.postMessage({ type: "keep-status", saved: copy ? copy[1].saved : null });
     }));
   }
 });
