@@ -17,6 +17,7 @@ from functools import cached_property
 from threading import Lock
 
 from babel import support
+from flask import g, has_app_context
 from flask_babel import Babel, Domain, get_locale
 
 from .languages import rtl_codes
@@ -124,7 +125,14 @@ class CheckedDomain(Domain):
         locale = get_locale()
         if locale is None:
             return support.NullTranslations()
-        return load(list(self.translation_directories), str(locale), self.domain[0])
+        # Once per request and language: every _() asks, about 50 times a page, and load()
+        # looks at the .mo files' times each time it is called.
+        key = (str(locale), self.domain[0])
+        per_request = g.setdefault("_mkw_translations", {}) if has_app_context() else {}
+        found = per_request.get(key)
+        if found is None:
+            found = per_request[key] = load(list(self.translation_directories), *key)
+        return found
 
 
 class CheckedBabel(Babel):

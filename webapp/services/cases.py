@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -24,11 +24,12 @@ from ..models import (
 
 
 def _with_people():
+    # One row each for the young person and the team: joined into the case's own query.
     return (
         selectinload(Case.key_workers).joinedload(CaseKeyWorker.user),
         selectinload(Case.carers).joinedload(CaseCarer.user),
-        selectinload(Case.young_person),
-        selectinload(Case.team),
+        joinedload(Case.young_person),
+        joinedload(Case.team),
     )
 
 
