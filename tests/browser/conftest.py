@@ -174,9 +174,10 @@ def sign_in(browser, base: str, email: str | None) -> None:
 
 
 # The time steps each person has used on the test server (a fresh database per run). Each
-# code works once, so a person signed in again within 30 seconds uses the next step the
-# server accepts, or waits for a new one. Never an older step: the window could drop it
-# between typing the code and the server checking it.
+# code works once, and never one older than the last used, so a person signed in again
+# within 30 seconds uses the next step the server accepts (the one before now, now, the next),
+# or waits for a new one. The step before now only with 5 seconds to spare: the window drops
+# it at the next step, and it must still be in the window when the server checks it.
 _USED_STEPS: dict[str, int] = {}
 # A person who set up their second check again in a test (a new key), by email.
 SECRETS: dict[str, str] = {}
@@ -188,9 +189,11 @@ def _next_totp_code(email: str) -> str:
     from webapp.services.second_factor import STEP, WINDOW, demo_secret
 
     while True:
-        now = int(time.time()) // STEP
+        clock = time.time()
+        now = int(clock) // STEP
+        oldest = now - WINDOW if STEP - clock % STEP >= 5 else now
         last = _USED_STEPS.get(email, -1)
-        free = [s for s in range(now, now + WINDOW + 1) if s > last]
+        free = [s for s in range(oldest, now + WINDOW + 1) if s > last]
         if free:
             _USED_STEPS[email] = free[0]
             return pyotp.TOTP(SECRETS.get(email) or demo_secret()).at(free[0] * STEP)

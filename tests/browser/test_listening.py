@@ -52,7 +52,7 @@ def _check(driver, base: str, role: str, paths: list[str], language: str) -> lis
     for width in WIDTHS:
         set_viewport(driver, width)
         for path in paths:
-            for view in ("easy", "standard"):
+            for view in ("easy-read", "standard"):
                 joiner = "&" if "?" in path else "?"
                 driver.get(f"{base}{path}{joiner}view={view}")
                 assert "Page not found" not in driver.title, (role, path)

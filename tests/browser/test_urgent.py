@@ -17,7 +17,7 @@ def _check(driver, url: str, name: str) -> list[str]:
     problems = []
     for width in WIDTHS:
         set_viewport(driver, width)
-        for view in ("easy", "standard"):
+        for view in ("easy-read", "standard"):
             joiner = "&" if "?" in url else "?"
             driver.get(f"{url}{joiner}view={view}")
             where = f"{name} {width}px {view}"
