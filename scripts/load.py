@@ -10,7 +10,8 @@ gunicorn + PostgreSQL + Redis + two queue workers, all on this machine.
 3. For LOAD_SECONDS, LOAD_CLIENTS threads (default 20) play the 220 people in turn, with a
    think time: families read a plan section, check in, send a message or read their
    messages; staff read their caseload, their inbox and reply.
-4. Reports requests, errors, p50/p95/max per kind of action, then counts the messages in
+4. Reports requests, errors, p50/p95/max per kind of request (a form's page and its post are
+   timed apart, as each is a request a phone waits for), then counts the messages in
    the database: each one sent must be there exactly once (none lost, none doubled), and
    the outbox must hold no row sent twice. Exits 1 on any error, lost or doubled message.
 Everything it started is stopped, and the scratch database dropped, at the end.
@@ -156,19 +157,26 @@ def timed(stats: Stats, kind: str, call, ok=lambda r: r.status_code in (200, 302
     return answer
 
 
+def timed_form(stats: Stats, kind: str, person: Person, page: str, data: dict,
+               action: str | None = None):  # fmt: skip
+    """A form as a phone sends it: its page (timed as "<kind> page"), then the post."""
+    shown = timed(stats, f"{kind} page", lambda: person.get(page))
+    if shown is None or shown.status_code != 200:
+        return None
+    return timed(stats, kind, lambda: person.send(shown.text, action or page, data), ok=_done)
+
+
 def family_turn(person: Person, case_id: int, stats: Stats) -> None:
     choice = random.random()  # noqa: S311
     if choice < 0.4:
         timed(stats, "read plan", lambda: person.get(f"/cases/{case_id}/plan/"))
     elif choice < 0.6:
         key = uuid.uuid4().hex
-        timed(stats, "check in", lambda: person.form(
-            "/journal/", {"feeling": "green", "client_key": key}, action="/journal/check-in"
-        ), ok=_done)  # fmt: skip
+        timed_form(stats, "check in", person, "/journal/",
+                   {"feeling": "green", "client_key": key}, action="/journal/check-in")  # fmt: skip
     elif choice < 0.8:
         words = f"{MARK} {uuid.uuid4().hex}"
-        answer = timed(stats, "send message", lambda: person.form("/messages/", {"body": words}),
-                       ok=_done)  # fmt: skip
+        answer = timed_form(stats, "send message", person, "/messages/", {"body": words})
         if answer is not None and _done(answer):
             with stats.lock:
                 stats.sent.append(words)
@@ -186,8 +194,7 @@ def staff_turn(person: Person, stats: Stats) -> None:
         if found and choice > 0.7:
             path = random.choice(found)  # noqa: S311
             words = f"{MARK} {uuid.uuid4().hex}"
-            answer = timed(stats, "reply", lambda: person.form(path, {"body": words}),
-                           ok=_done)  # fmt: skip
+            answer = timed_form(stats, "reply", person, path, {"body": words})
             if answer is not None and _done(answer):
                 with stats.lock:
                     stats.sent.append(words)

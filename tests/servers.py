@@ -184,7 +184,10 @@ class Person:
         return self.http.get(self.origin + path, timeout=30, allow_redirects=False, **kwargs)
 
     def form(self, page: str, data: dict, action: str | None = None) -> requests.Response:
-        html = self.get(page).text
+        return self.send(self.get(page).text, action or page, data)
+
+    def send(self, html: str, action: str, data: dict) -> requests.Response:
+        """Post `data` to `action` with the CSRF token and client key of a form page's HTML."""
         token = _CSRF.search(html)
         fields = {"csrf_token": token.group(1)} if token else {}
         for name in ("client_key",):
@@ -192,7 +195,7 @@ class Person:
             if found:
                 fields[name] = found.group(1)
         return self.http.post(
-            self.origin + (action or page), data={**fields, **data}, timeout=30,
+            self.origin + action, data={**fields, **data}, timeout=30,
             allow_redirects=False,
         )  # fmt: skip
 
