@@ -286,9 +286,9 @@ def main() -> int:
     every = [t for values in stats.times.values() for t in values]
     print(f"\n{len(every)} requests in {ran:.0f} s ({len(every) / ran:.1f}/s), "
           f"{len(stats.errors)} errors")  # fmt: skip
-    print(f"{'action':<16}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
+    print(f"{'request':<18}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
     for kind, values in sorted({**stats.times, **sign_ins.times}.items()):
-        print(f"{kind:<16}{len(values):>7}{statistics.median(values) * 1000:>9.0f}"
+        print(f"{kind:<18}{len(values):>7}{statistics.median(values) * 1000:>9.0f}"
               f"{percentile(values, 95) * 1000:>9.0f}{max(values) * 1000:>9.0f}")  # fmt: skip
     print(f"all (after sign-in) p95: {percentile(every, 95) * 1000:.0f} ms")
     print(f"sign-in errors: {len(sign_ins.errors)}")
