@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bs4 import BeautifulSoup
 from sqlalchemy import select
@@ -87,12 +87,17 @@ def test_the_manager_records_a_death_once_and_retention_follows_it(app, as_user)
     assert "Record that the young person has died" in morgan.get(f"/staff/cases/{JORDAN}").get_data(
         as_text=True
     )
+    with app.app_context():
+        born = accounts.user_by_email("jordan@example.org").date_of_birth
+    assert born is not None
     # Kind, specific errors, and what was typed stays in the box.
     for typed, said in (
         ("", "Write the date they died, like 2026-11-30."),
         ("30/02/2020", "Write the date they died, like 2026-11-30."),
         ((date.today().replace(year=date.today().year + 1)).isoformat(),
          "The date they died cannot be after today."),
+        ((born - timedelta(days=1)).isoformat(),
+         "The date they died cannot be before the date they were born."),
     ):  # fmt: skip
         response = morgan.post_form(path, {"died_on": typed})
         assert response.status_code == 400
@@ -109,7 +114,13 @@ def test_the_manager_records_a_death_once_and_retention_follows_it(app, as_user)
     with app.app_context():
         case = db.session.get(Case, JORDAN)
         assert case.died_on == nine_years_ago
-        assert case.died_recorded_by_id == accounts.user_by_email("morgan@example.org").id
+        manager_id = accounts.user_by_email("morgan@example.org").id
+        assert case.died_recorded_by_id == manager_id
+        # The audit trail shows who opened the page and who recorded the date.
+        trail = db.session.scalars(
+            select(AuditEvent).filter_by(case_id=JORDAN, record_type="cases", actor_id=manager_id)
+        ).all()
+        assert {"read", "update"} <= {e.action for e in trail}
     result = app.test_cli_runner().invoke(args=["retention", "run"])
     assert "Removed 1 case(s)." in result.output, result.output
 

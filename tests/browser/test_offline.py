@@ -10,7 +10,7 @@ import sqlite3
 import time
 
 import pytest
-from selenium.common.exceptions import JavascriptException
+from selenium.common.exceptions import JavascriptException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -26,6 +26,9 @@ def driver():
     take them offline, and keep a service worker and caches behind. Sharing the session's
     browser with the other modules made Chromium's renderer time out now and then in CI."""
     browser = new_browser()
+    # A cache read answers in milliseconds; one cut off by a navigation never answers, and
+    # must not hold a wait for the 30 seconds WebDriver allows by default.
+    browser.set_script_timeout(5)
     yield browser
     browser.quit()
 
@@ -80,8 +83,15 @@ def wait_for_copy(driver, version: str | None = None) -> dict:
         meta = d.execute_async_script(META)
         return meta if meta and meta.get("version") != version else None
 
-    WebDriverWait(driver, 20, poll_frequency=0.3).until(ready, "the plan was not kept")
+    # A poll made while the page was being replaced (after a button) times out: poll again.
+    WebDriverWait(driver, 20, poll_frequency=0.3, ignored_exceptions=[TimeoutException]).until(
+        ready, "the plan was not kept"
+    )
     return meta
+
+
+def html_classes(driver) -> str:
+    return driver.find_element(By.TAG_NAME, "html").get_attribute("class") or ""
 
 
 def wait_for_no_copy(driver) -> None:
@@ -161,6 +171,7 @@ def test_the_kept_plan_opens_offline_in_each_layout_and_language(driver, live_se
                 # The layout toggle on every page: a new copy is made in the new layout.
                 driver.get(live_server + plan)
                 driver.find_element(By.CSS_SELECTOR, ".mkw-view-toggle button").click()
+                WebDriverWait(driver, 10).until(lambda d: "mkw-standard" in html_classes(d))
                 meta = wait_for_copy(driver, meta["version"])
             devtools.offline()
             for path in (plan, f"{plan}red", f"{plan}crisis-card", f"{plan}print", "/get-help",

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import ValidationError
 
 from ..models import DsrRating, KeyWorkerRole, Role
 from .base import Form
@@ -122,6 +123,16 @@ class DeathForm(Form):
             NotFuture(_l("The date they died cannot be after today.")),
         ],
     )
+
+    def __init__(self, *args, born_on: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.born_on = born_on
+
+    def validate_died_on(self, field) -> None:
+        if self.born_on is not None and not field.errors and day_of(field) < self.born_on:
+            raise ValidationError(
+                _l("The date they died cannot be before the date they were born.")
+            )
 
     def died_day(self) -> date:
         return day_of(self.died_on)

@@ -357,7 +357,7 @@ def died(case_id: int):
     found = _case_or_404(case_id)
     if not policy.can_record_death(current_user, found):
         abort(404)
-    form = DeathForm()
+    form = DeathForm(born_on=found.young_person.date_of_birth)
     if request.method == "GET":
         audit.staff_read(found, "cases", found.id)
     if found.died_on is None and form.validate_on_submit():
