@@ -12,7 +12,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import set_viewport, sign_in
-from tests.browser.test_accessibility import WIDTHS, _shot, check_current_page
+from tests.browser.test_accessibility import WIDTHS, _shot, check_current_page, check_views
 
 LAST_MONTH = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 # Demo feedback: 1 Sam's (done), 2 Alex's idea (looked at), 3 Nadia's complaint (manager only).
@@ -47,21 +47,6 @@ def _set_language(driver, base: str, code: str | None) -> None:
     WebDriverWait(driver, 10).until(lambda d: "/settings" in d.current_url)
 
 
-def _check(driver, base: str, role: str, paths: list[str], language: str) -> list[str]:
-    problems = []
-    for width in WIDTHS:
-        set_viewport(driver, width)
-        for path in paths:
-            for view in ("easy-read", "standard"):
-                joiner = "&" if "?" in path else "?"
-                driver.get(f"{base}{path}{joiner}view={view}")
-                assert "Page not found" not in driver.title, (role, path)
-                where = f"listening {role} {language} {width}px {path} {view}"
-                problems += check_current_page(driver, where, width)
-                _shot(driver, where)
-    return problems
-
-
 @pytest.mark.parametrize("language", ["en", "ur"])
 @pytest.mark.parametrize("role", list(PAGES))
 def test_listening_pages_pass_axe(driver, live_server, role, language):
@@ -70,7 +55,7 @@ def test_listening_pages_pass_axe(driver, live_server, role, language):
     if language == "ur":
         _set_language(driver, live_server, "ur")
     try:
-        problems = _check(driver, live_server, role, paths, language)
+        problems = check_views(driver, live_server, paths, f"listening {role} {language}")
         if language == "ur":
             assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
     finally:

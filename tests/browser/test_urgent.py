@@ -10,20 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import set_viewport, sign_in
-from tests.browser.test_accessibility import WIDTHS, _shot, check_current_page
-
-
-def _check(driver, url: str, name: str) -> list[str]:
-    problems = []
-    for width in WIDTHS:
-        set_viewport(driver, width)
-        for view in ("easy-read", "standard"):
-            joiner = "&" if "?" in url else "?"
-            driver.get(f"{url}{joiner}view={view}")
-            where = f"{name} {width}px {view}"
-            problems += check_current_page(driver, where, width)
-            _shot(driver, f"urgent {where}")
-    return problems
+from tests.browser.test_accessibility import check_current_page, check_views
 
 
 def _submit(driver):
@@ -35,7 +22,7 @@ def test_red_to_kim_has_seen_this_passes_axe_in_every_state(driver, live_server)
     # The manager's team settings (office hours all week, all day, so the test does not
     # depend on the time it runs), with an error state first.
     sign_in(driver, live_server, "morgan@example.org")
-    problems += _check(driver, live_server + "/staff/team", "manager team settings")
+    problems += check_views(driver, live_server, ["/staff/team"], "urgent manager team settings")
     driver.get(live_server + "/staff/team")
     opens = driver.find_element(By.ID, "office_opens")
     opens.clear()
@@ -71,7 +58,7 @@ def test_red_to_kim_has_seen_this_passes_axe_in_every_state(driver, live_server)
     entry = driver.current_url.split("#")[0]
     driver.find_element(By.XPATH, "//button[normalize-space()='Tell my key worker now']").click()
     WebDriverWait(driver, 10).until(lambda d: "Sent to the team at" in d.page_source)
-    problems += _check(driver, entry, "young person sent")
+    problems += check_views(driver, "", [entry], "urgent young person sent")
     this_alert = _alert_path(driver)
 
     # Kim: the Urgent list, the alert, "I have seen this". The list may hold an older alert of
@@ -79,13 +66,13 @@ def test_red_to_kim_has_seen_this_passes_axe_in_every_state(driver, live_server)
     # Kim opens this one by its address, not the first "Sam Taylor" link.
     sign_in(driver, live_server, "kim@example.org")
     for path in ("/staff/urgent", "/staff/inbox", "/"):
-        problems += _check(driver, live_server + path, f"key worker {path}")
+        problems += check_views(driver, live_server, [path], f"urgent key worker {path}")
     driver.get(live_server + "/staff/urgent")
     driver.find_element(By.CSS_SELECTOR, f'a[href$="{this_alert}"]').click()
     alert_url = driver.current_url
-    problems += _check(driver, alert_url, "key worker alert waiting")
+    problems += check_views(driver, "", [alert_url], "urgent key worker alert waiting")
     sign_in(driver, live_server, "morgan@example.org")
-    problems += _check(driver, alert_url, "manager alert waiting")
+    problems += check_views(driver, "", [alert_url], "urgent manager alert waiting")
 
     # Sam keeps the page open; Kim says she has seen it (in another session).
     sign_in(driver, live_server, "sam@example.org")
@@ -95,8 +82,8 @@ def test_red_to_kim_has_seen_this_passes_axe_in_every_state(driver, live_server)
     driver.get(alert_url)
     _submit(driver)
     WebDriverWait(driver, 10).until(lambda d: "said they will contact them by" in d.page_source)
-    problems += _check(driver, alert_url, "key worker alert seen")
-    problems += _check(driver, live_server + "/staff/urgent", "key worker urgent seen")
+    problems += check_views(driver, "", [alert_url], "urgent key worker alert seen")
+    problems += check_views(driver, live_server, ["/staff/urgent"], "urgent key worker urgent seen")
 
     driver.delete_all_cookies()
     for cookie in sam_cookies:
@@ -105,7 +92,7 @@ def test_red_to_kim_has_seen_this_passes_axe_in_every_state(driver, live_server)
     region = driver.find_element(By.ID, "alert-status")
     assert region.get_attribute("aria-live") == "polite"
     assert "Kim has seen this at" in region.text  # after a reload, without JavaScript's help
-    problems += _check(driver, entry, "young person seen")
+    problems += check_views(driver, "", [entry], "urgent young person seen")
 
     # Live: Sam's open page changes without a reload when Kim presses the button elsewhere.
     sign_in(driver, live_server, "sam@example.org")
@@ -164,7 +151,7 @@ def test_amber_what_helps_and_did_it_help_pass_axe(driver, live_server):
     WebDriverWait(driver, 10).until(lambda d: "/journal/entries/" in d.current_url)
     entry = driver.current_url.split("#")[0]
     assert "Quiet time with my headphones." in driver.page_source
-    problems = _check(driver, entry, "young person amber asked")
+    problems = check_views(driver, "", [entry], "urgent young person amber asked")
     set_viewport(driver, 320)
     driver.get(entry)
     driver.find_element(By.CSS_SELECTOR, "#helped-form button[type=submit]").click()
@@ -173,18 +160,22 @@ def test_amber_what_helps_and_did_it_help_pass_axe(driver, live_server):
     driver.find_element(By.CSS_SELECTOR, "#helped-form input[value=yes]").click()
     driver.find_element(By.CSS_SELECTOR, "#helped-form button[type=submit]").click()
     WebDriverWait(driver, 10).until(lambda d: "Thank you" in d.page_source)
-    problems += _check(driver, entry, "young person amber answered")
+    problems += check_views(driver, "", [entry], "urgent young person amber answered")
     sign_in(driver, live_server, "kim@example.org")
     driver.get(live_server + "/")
     driver.find_element(By.PARTIAL_LINK_TEXT, "Sam Taylor").click()
-    problems += _check(driver, live_server + "/staff/cases/1/plan/edit", "key worker plan editor")
+    problems += check_views(
+        driver, live_server, ["/staff/cases/1/plan/edit"], "urgent key worker plan editor"
+    )
     assert "Yes 1, a bit 0, no 0" in driver.page_source
     assert not problems, "\n" + "\n".join(problems)
 
 
 def test_reminders_pages_pass_axe(driver, live_server):
     sign_in(driver, live_server, "sam@example.org")
-    problems = _check(driver, live_server + "/journal/reminders", "young person reminders")
+    problems = check_views(
+        driver, live_server, ["/journal/reminders"], "urgent young person reminders"
+    )
     set_viewport(driver, 320)
     driver.get(live_server + "/journal/reminders")
     driver.find_element(By.CSS_SELECTOR, "input[name=how_often][value=twice]").click()
@@ -198,7 +189,7 @@ def test_reminders_pages_pass_axe(driver, live_server):
     driver.find_element(By.ID, "second").send_keys("18:00")
     _submit(driver)
     WebDriverWait(driver, 10).until(lambda d: "twice a day" in d.page_source)
-    problems += _check(driver, live_server + "/journal/", "young person reminders on")
+    problems += check_views(driver, live_server, ["/journal/"], "urgent young person reminders on")
     driver.get(live_server + "/journal/")
     driver.find_element(By.XPATH, "//button[normalize-space()='Turn off reminders']").click()
     WebDriverWait(driver, 10).until(lambda d: "Reminders are off" in d.page_source)
@@ -207,12 +198,12 @@ def test_reminders_pages_pass_axe(driver, live_server):
 
 def test_urgent_message_and_its_status_pass_axe(driver, live_server):
     sign_in(driver, live_server, "alex@example.org")  # a carer: their own conversation
-    problems = _check(driver, live_server + "/messages/", "carer messages")
+    problems = check_views(driver, live_server, ["/messages/"], "urgent carer messages")
     driver.get(live_server + "/messages/")
     driver.find_element(By.ID, "body").send_keys("Please ring me today.")
     box = driver.find_element(By.CSS_SELECTOR, "input[name=urgent]")
     driver.execute_script("arguments[0].click()", box)
     _submit(driver)
     WebDriverWait(driver, 10).until(lambda d: "Your urgent message" in d.page_source)
-    problems += _check(driver, live_server + "/messages/", "carer urgent message sent")
+    problems += check_views(driver, live_server, ["/messages/"], "urgent carer urgent message sent")
     assert not problems, "\n" + "\n".join(problems)
