@@ -254,3 +254,16 @@ def test_today_tells_the_truth_now(as_user):
     else:
         assert "The team is not working now." in page and "They start again on" in page
         assert crisis < page.index("What has happened to your requests")
+
+
+def test_two_urgent_requests_each_show_their_own_status(as_user):
+    """A family that asked twice for help today sees each request's urgent status, each a live
+    region of its own (the page check fails on a repeated id; CI met one)."""
+    chris = as_user("chris")
+    for n, happening in enumerate(("Jordan is not sleeping.", "Jordan will not eat.")):
+        response = _ask(chris, step="3", urgency="today", happening=happening, client_key=f"u{n}")
+        assert response.status_code == 302
+    page = BeautifulSoup(_page(chris, "/help-again/"), "html.parser")
+    statuses = page.select("[data-alert-status]")
+    assert len(statuses) == 2
+    assert len({s["id"] for s in statuses}) == 2

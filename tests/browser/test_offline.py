@@ -91,7 +91,9 @@ def wait_for_copy(driver, version: str | None = None) -> dict:
 
 
 def html_classes(driver) -> str:
-    return driver.find_element(By.TAG_NAME, "html").get_attribute("class") or ""
+    # One script, not find_element then get_attribute: a page replaced between the two (after
+    # the layout toggle) made the element stale (CI).
+    return driver.execute_script("return document.documentElement.className") or ""
 
 
 def wait_for_no_copy(driver) -> None:

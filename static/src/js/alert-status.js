@@ -1,9 +1,12 @@
 // Something urgent a person sent: its status is a live region, checked every 30 seconds and
 // whenever the page comes back into view, so "Kim has seen this" is announced without a
-// reload. The page already shows the latest status without JavaScript.
+// reload. The page already shows the latest status without JavaScript. A family's list of
+// requests can show more than one.
 export function watchAlertStatus() {
-  const alertStatus = document.querySelector("[data-alert-status]");
-  if (!alertStatus) return;
+  document.querySelectorAll("[data-alert-status]").forEach(watch);
+}
+
+function watch(alertStatus) {
   let seen = alertStatus.dataset.alertSeen === "yes";
   const check = async () => {
     if (seen) return;
