@@ -145,6 +145,12 @@ def driver():
     browser.quit()
 
 
+def html_classes(browser) -> str:
+    """The page's <html> classes, read in one script: find_element then get_attribute made the
+    element stale when a button's reload replaced the page between the two (CI)."""
+    return browser.execute_script("return document.documentElement.className") or ""
+
+
 def set_viewport(browser, width: int, height: int = 900) -> None:
     """Emulate a phone (or desktop) viewport of exactly this CSS width."""
     browser.execute_cdp_cmd(

@@ -23,6 +23,7 @@ from tests.browser.conftest import (
     ARTIFACTS,
     SECRETS,
     fake_voices,
+    html_classes,
     set_viewport,
     sign_in,
 )
@@ -108,9 +109,7 @@ def crawl(browser, base: str, app, on_page, first: int | None = None) -> list[st
 def check_current_page(browser, where: str, width: int) -> list[str]:
     problems = []
     check_page(browser.page_source, where)
-    easy_read = "mkw-easy-read" in (
-        browser.find_element(By.TAG_NAME, "html").get_attribute("class") or ""
-    )
+    easy_read = "mkw-easy-read" in html_classes(browser)
     results = run_axe(browser, aaa_contrast=easy_read)
     assert "target-size" in rules_run(results), "target-size did not run"
     if easy_read:
@@ -212,7 +211,7 @@ def test_other_settings_pass_axe(driver, live_server):
     WebDriverWait(driver, 10).until(
         lambda d: "/settings/" in d.current_url and "saved" in d.page_source
     )
-    classes = driver.find_element(By.TAG_NAME, "html").get_attribute("class")
+    classes = html_classes(driver)
     assert "mkw-high-contrast" in classes and "mkw-text-largest" in classes
     problems = []
     for width in WIDTHS:

@@ -14,7 +14,7 @@ from selenium.common.exceptions import JavascriptException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import LIVE, new_browser, set_viewport, sign_in
+from tests.browser.conftest import LIVE, html_classes, new_browser, set_viewport, sign_in
 from tests.browser.devtools import DevTools
 from tests.browser.test_accessibility import _shot, check_current_page
 from tests.browser.test_urgent import _session
@@ -88,12 +88,6 @@ def wait_for_copy(driver, version: str | None = None) -> dict:
         ready, "the plan was not kept"
     )
     return meta
-
-
-def html_classes(driver) -> str:
-    # One script, not find_element then get_attribute: a page replaced between the two (after
-    # the layout toggle) made the element stale (CI).
-    return driver.execute_script("return document.documentElement.className") or ""
 
 
 def wait_for_no_copy(driver) -> None:
@@ -192,7 +186,7 @@ def test_the_kept_plan_opens_offline_in_each_layout_and_language(driver, live_se
                     assert "Saved on this phone on" in line and "newest changes" in line
                 else:
                     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ur"
-                html = driver.find_element(By.TAG_NAME, "html").get_attribute("class")
+                html = html_classes(driver)
                 assert ("mkw-easy-read" in html) == (layout == "easy_read"), path
                 if path in (plan, f"{plan}crisis-card", f"{plan}red"):
                     where = f"offline {email} {layout} {path} 320px"

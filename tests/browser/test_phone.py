@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import LIVE, set_viewport, sign_in
+from tests.browser.conftest import LIVE, html_classes, set_viewport, sign_in
 from tests.browser.test_accessibility import check_current_page
 
 PHONE = (360, 640)
@@ -228,23 +228,18 @@ def test_the_layout_choice_is_kept_across_pages(driver, live_server):
     sign_in(driver, live_server, "alex@example.org")  # easy read by default
     set_viewport(driver, *PHONE)
     driver.get(live_server + "/cases/1/plan/about-me")
-    html = driver.find_element(By.TAG_NAME, "html")
-    assert "mkw-easy-read" in html.get_attribute("class")
+    assert "mkw-easy-read" in html_classes(driver)
     driver.find_element(By.CSS_SELECTOR, ".mkw-view-toggle button").click()
-    WebDriverWait(driver, 10).until(
-        lambda d: "mkw-standard" in d.find_element(By.TAG_NAME, "html").get_attribute("class")
-    )
+    WebDriverWait(driver, 10).until(lambda d: "mkw-standard" in html_classes(d))
     assert driver.current_url.endswith("/cases/1/plan/about-me")
     problems = check_current_page(driver, "plan after toggle 360", 360)
     for path in ("/", "/messages/", "/cases/1/plan/red", "/journal/"):
         driver.get(live_server + path)
-        assert "mkw-standard" in driver.find_element(By.TAG_NAME, "html").get_attribute("class")
+        assert "mkw-standard" in html_classes(driver)
     driver.find_element(By.CSS_SELECTOR, ".mkw-view-toggle button").click()
-    WebDriverWait(driver, 10).until(
-        lambda d: "mkw-easy-read" in d.find_element(By.TAG_NAME, "html").get_attribute("class")
-    )
+    WebDriverWait(driver, 10).until(lambda d: "mkw-easy-read" in html_classes(d))
     driver.get(live_server + "/messages/")
-    assert "mkw-easy-read" in driver.find_element(By.TAG_NAME, "html").get_attribute("class")
+    assert "mkw-easy-read" in html_classes(driver)
     assert not problems, "\n" + "\n".join(problems)
 
 
