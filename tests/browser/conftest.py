@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from selenium import webdriver
@@ -159,8 +160,22 @@ def set_viewport(browser, width: int, height: int = 900) -> None:
     )
 
 
-def sign_in(browser, base: str, email: str | None) -> None:
+# Each person's session cookie from their last sign-in on this server, and when it was last
+# used: a later test picks the session up again if the server still takes it (a sign-in is
+# four page loads, and a member of staff's code works once a 30-second step, so signing Kim in
+# afresh every test waited a minute a run for codes).
+_SESSIONS: dict[tuple[str, str], tuple[dict, float]] = {}
+# Well inside the shortest idle limit (staff: 30 minutes), so it cannot end mid-test.
+RESUME_WITHIN = 300
+
+
+def sign_in(browser, base: str, email: str | None, fresh: bool = False) -> None:
+    """Signed in as `email` (None: signed out) with no other cookies. `fresh`: through the
+    sign-in pages even when a session of theirs is still alive (what the offline tests need,
+    as the phone's kept copy follows who signs in)."""
     browser.delete_all_cookies()
+    if email is not None and not fresh and _resume(browser, base, email):
+        return
     browser.get(base + "/sign-in")
     if email is None:
         return
@@ -177,6 +192,24 @@ def sign_in(browser, base: str, email: str | None) -> None:
     WebDriverWait(browser, 10).until(
         lambda b: "/sign-in" not in b.current_url, f"could not sign in as {email}"
     )
+    (session,) = (c for c in browser.get_cookies() if c["name"] == "mkw_session")
+    _SESSIONS[(base, email)] = (session, time.monotonic())
+
+
+def _resume(browser, base: str, email: str) -> bool:
+    """The person's last session, if it is recent and the server still opens home with it
+    (signed out, switched off or timed out: it does not, and they sign in again)."""
+    kept = _SESSIONS.pop((base, email), None)
+    if kept is None or time.monotonic() - kept[1] > RESUME_WITHIN:
+        return False
+    cookie = {k: v for k, v in kept[0].items() if k in ("name", "value", "path", "httpOnly")}
+    browser.execute_cdp_cmd("Network.setCookie", {**cookie, "url": base + "/"})
+    browser.get(base + "/")
+    if urlsplit(browser.current_url).path != "/":
+        browser.delete_all_cookies()
+        return False
+    _SESSIONS[(base, email)] = (kept[0], time.monotonic())
+    return True
 
 
 # The time steps each person has used on the test server (a fresh database per run). Each

@@ -107,7 +107,7 @@ def set_keep(driver, base: str, keep: bool) -> None:
 
 
 def start_keeping(driver, base: str, email: str) -> dict:
-    sign_in(driver, base, email)
+    sign_in(driver, base, email, fresh=True)
     set_keep(driver, base, True)
     driver.get(base + "/")
     return wait_for_copy(driver)
@@ -115,7 +115,7 @@ def start_keeping(driver, base: str, email: str) -> dict:
 
 def stop_keeping(driver, base: str, email: str) -> None:
     """Put the shared server back: the choice off (and the copy gone with it)."""
-    sign_in(driver, base, email)
+    sign_in(driver, base, email, fresh=True)
     set_keep(driver, base, False)
     wait_for_no_copy(driver)
 
@@ -132,7 +132,7 @@ def is_offline_page(driver) -> bool:
 
 
 def test_off_by_default_and_nothing_personal_is_kept(driver, live_server):
-    sign_in(driver, live_server, "sam@example.org")
+    sign_in(driver, live_server, "sam@example.org", fresh=True)
     driver.get(live_server + "/settings/")
     choice = driver.find_element(By.CSS_SELECTOR, "input[name=keep_on_phone][value=no]")
     assert choice.is_selected()
@@ -142,7 +142,7 @@ def test_off_by_default_and_nothing_personal_is_kept(driver, live_server):
     time.sleep(1)
     assert kept_caches(driver) == {}
     # Staff are never offered it.
-    sign_in(driver, live_server, "kim@example.org")
+    sign_in(driver, live_server, "kim@example.org", fresh=True)
     driver.get(live_server + "/settings/")
     assert not driver.find_elements(By.CSS_SELECTOR, "input[name=keep_on_phone]")
 
@@ -269,7 +269,7 @@ def test_a_second_person_on_the_phone_never_gets_the_first_persons_pages(
 ):
     sam = start_keeping(driver, live_server, "sam@example.org")
     # Sam does not sign out; Alex signs in on the same phone (sign_in drops the cookie).
-    sign_in(driver, live_server, "alex@example.org")
+    sign_in(driver, live_server, "alex@example.org", fresh=True)
     wait_for_no_copy(driver)
     devtools.offline()
     driver.get(live_server + SAM_PLAN)
@@ -365,7 +365,7 @@ def test_a_damaged_or_old_copy_falls_back_to_the_offline_page(driver, live_serve
 
 
 def test_a_full_phone_keeps_no_half_copy(driver, live_server, devtools):
-    sign_in(driver, live_server, "sam@example.org")
+    sign_in(driver, live_server, "sam@example.org", fresh=True)
     driver.get(live_server + "/")
     time.sleep(1)  # the service worker and its static files are in place
     driver.execute_cdp_cmd(
