@@ -28,7 +28,7 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed ## Install Python and npm packages
 
-assets: node_modules/.installed ## Build CSS, JS, fonts and pictures into static/dist
+assets: $(VENV)/.installed node_modules/.installed ## Build CSS, JS, fonts and pictures into static/dist (reads the NHS.UK Jinja templates in .venv)
 	node scripts/build-assets.mjs
 
 translations: $(VENV)/.installed ## Extract strings, update the .po files, build the .mo files and check every translation

@@ -10,6 +10,7 @@ import * as sass from "sass";
 import rtlcss from "rtlcss";
 import subsetFont from "subset-font";
 import { bundleJs } from "./bundle-js.mjs";
+import { dropUnusedRules, nhsukJinjaTemplates, templatesUsed, wordsIn } from "./unused-css.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const src = join(root, "static", "src");
@@ -44,6 +45,15 @@ function emit(relDir, name, content, { compress = true, precache = true } = {}) 
 }
 
 // Fonts: only the latin 400 and 700 faces; OpenDyslexic loads only when the setting is on.
+// Atkinson's latin faces cut down to the letters English pages and the names in them use:
+// ASCII, Latin-1 (é, ö, £), the punctuation and the few signs the pages write (2.8 kB of the
+// 25 a first visit fetched). Anything else comes from the Latin Extended faces on Polish and
+// Romanian pages, or from the phone's own font.
+const codePoints = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => String.fromCodePoint(from + i)).join("");
+const LATIN_KEEP = codePoints(0x20, 0x7e) + codePoints(0xa0, 0xff) + "\u0131\u0152\u0153" +
+  codePoints(0x2010, 0x2027) + codePoints(0x2030, 0x203a) + "\u20ac\u2122\u2191\u2193\u2212";
+const LATIN_RANGE = "U+0020-007E,U+00A0-00FF,U+0131,U+0152-0153,U+2010-2027,U+2030-203A," +
+  "U+20AC,U+2122,U+2191,U+2193,U+2212";
 const fonts = [
   ["Atkinson Hyperlegible Next", "@fontsource/atkinson-hyperlegible-next", "atkinson-hyperlegible-next", 400],
   ["Atkinson Hyperlegible Next", "@fontsource/atkinson-hyperlegible-next", "atkinson-hyperlegible-next", 700],
@@ -52,11 +62,14 @@ const fonts = [
 let fontFaces = "";
 for (const [family, pkg, stem, weight] of fonts) {
   const file = `${stem}-latin-${weight}-normal.woff2`;
-  const content = readFileSync(join(nm, pkg, "files", file));
-  const url = emit("fonts", file, content, { compress: false, precache: family !== "OpenDyslexic" });
+  const original = readFileSync(join(nm, pkg, "files", file));
+  const atkinson = family !== "OpenDyslexic";
+  const content = atkinson ? await subset(original, LATIN_KEEP) : original;
+  const url = emit("fonts", file, content, { compress: false, precache: atkinson });
   fontFaces +=
     `@font-face{font-family:"${family}";font-style:normal;font-display:swap;` +
-    `font-weight:${weight};src:url("/static/${url}") format("woff2")}\n`;
+    `font-weight:${weight};src:url("/static/${url}") format("woff2")` +
+    (atkinson ? `;unicode-range:${LATIN_RANGE}}\n` : "}\n");
 }
 
 // Fonts for the PDF in "Your data to take away", drawn on the server (webapp/pdf.py): WOFF,
@@ -84,7 +97,15 @@ const compiled = sass.compile(join(src, "scss", "app.scss"), {
   quietDeps: true,
   silenceDeprecations: ["import"],
 }).css;
-const css = fontFaces + compiled;
+// Without the rules for classes no page can have (scripts/unused-css.mjs): 19 kB of 29 sent.
+const nhsuk = nhsukJinjaTemplates(root);
+const sources = [join(root, "templates"), join(root, "webapp"), join(src, "js")];
+const { css: used, dropped } = dropUnusedRules(
+  compiled,
+  wordsIn([...sources, ...templatesUsed(sources, nhsuk)]),
+);
+writeFileSync(join(dist, "unused-classes.json"), JSON.stringify(dropped));
+const css = fontFaces + used;
 manifest.files["app.css"] = emit("", "app.css", css);
 
 // Each language but English gets its own stylesheet: right to left for Urdu and Arabic (made
@@ -170,6 +191,27 @@ for (const lang of [...Object.keys(scripts), ...latinExtended]) {
 // JS: the small ES modules of static/src/js joined into one file from app.js (one request).
 manifest.files["app.js"] = emit("", "app.js", bundleJs(join(src, "js", "app.js")));
 
+// OpenMoji draws on a 72-unit square with four decimals; a tenth of a unit is a seventh of a
+// pixel at the largest size a page shows (96 px), and the pictures of a plan section weigh a
+// fifth less. Numbers are written out again with a separator wherever two would run together.
+const NUMBER = /[a-zA-Z]|-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi;
+function coarser(path) {
+  let out = "";
+  let previous = null;
+  for (const token of path.match(NUMBER) || []) {
+    if (/^[a-z]$/i.test(token)) {
+      out += token;
+      previous = null;
+      continue;
+    }
+    const text = String(Math.round(Number(token) * 100) / 100).replace(/^(-?)0\./, "$1.");
+    const joins = text.startsWith("-") || (text.startsWith(".") && previous?.includes("."));
+    out += previous === null || joins ? text : `,${text}`;
+    previous = text;
+  }
+  return out;
+}
+
 // Pictures: OpenMoji colour SVGs, named by our own keys, with OpenMoji's own words for each
 // (used by the key workers' picture search).
 const pictures = JSON.parse(readFileSync(join(src, "pictures.json"), "utf8"));
@@ -187,7 +229,8 @@ for (const [key, code] of Object.entries(pictures)) {
   const svg = readFileSync(join(nm, "openmoji", "color", "svg", `${code}.svg`), "utf8")
     .replace(/<!--[\s\S]*?-->/g, "")
     .replace(/\s+id="[^"]*"/g, "")
-    .replace(/>\s+</g, "><");
+    .replace(/>\s+</g, "><")
+    .replace(/ (d|points)="([^"]*)"/g, (_, name, value) => ` ${name}="${coarser(value)}"`);
   manifest.pictures[key] = emit("pictures", `${key}.svg`, svg, { precache: false });
 }
 

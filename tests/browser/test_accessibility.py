@@ -5,10 +5,12 @@ must have."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
 from collections import deque
+from functools import cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
@@ -21,6 +23,7 @@ from tests.browser.axe import report, rules_run, run_axe
 from tests.browser.conftest import (
     _USED_STEPS,
     ARTIFACTS,
+    ROOT,
     SECRETS,
     fake_voices,
     html_classes,
@@ -116,10 +119,24 @@ def check_current_page(browser, where: str, width: int) -> list[str]:
         assert "color-contrast-enhanced" in rules_run(results), "AAA contrast did not run"
     if results["violations"]:
         problems.append(report(results, where))
+    # The stylesheet keeps only the rules of classes some source names (build-assets.mjs).
+    dropped = browser.execute_script(
+        "const dropped = new Set(arguments[0]);"
+        "return [...new Set([...document.querySelectorAll('[class]')]"
+        ".flatMap((e) => [...e.classList]))].filter((c) => dropped.has(c));",
+        _unused_classes(),
+    )
+    if dropped:
+        problems.append(f"classes whose CSS the build dropped as unused: {dropped} at {where}")
     scroll = browser.execute_script("return document.documentElement.scrollWidth")
     if width == 320 and scroll > 320:
         problems.append(f"sideways scrolling at 320 px ({scroll} px wide) at {where}")
     return problems
+
+
+@cache
+def _unused_classes() -> list[str]:
+    return json.loads((ROOT / "static" / "dist" / "unused-classes.json").read_text())
 
 
 def check_views(driver, base: str, paths, label: str, on_page=None) -> list[str]:
@@ -760,3 +777,16 @@ def test_sharing_pages_pass_axe(driver, live_server):
                 problems += check_current_page(driver, f"{name} {width}px {view}", width)
                 _shot(driver, f"sharing {name} {width} {view}")
     assert not problems, "\n" + "\n".join(problems)
+
+
+def test_a_class_whose_css_was_dropped_is_caught(driver, live_server):
+    """The build keeps only the CSS of classes some source names: a page with a class it
+    dropped (a style that would be missing) fails the page check."""
+    sign_in(driver, live_server, None)
+    set_viewport(driver, 320)
+    driver.get(live_server + "/get-help")
+    assert check_current_page(driver, "get-help", 320) == []
+    missing = _unused_classes()[0]
+    driver.execute_script("document.querySelector('main p').classList.add(arguments[0])", missing)
+    problems = check_current_page(driver, "get-help", 320)
+    assert any(missing in p and "dropped as unused" in p for p in problems), problems
