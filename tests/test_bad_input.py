@@ -433,3 +433,25 @@ def test_static_files_are_not_sniffed(client, app):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response.headers["X-Content-Type-Options"] == "nosniff", path
+
+
+def test_versioned_files_carry_no_validators_or_cors(client, app):
+    """A hashed file is cached for a year and never revalidated: no Last-Modified or ETag,
+    and no "Access-Control-Allow-Origin" (only this site uses it). Each header line is sent
+    with each of a page's dozen files."""
+    from webapp import asset_url
+
+    with app.test_request_context():
+        css = asset_url("app.css")
+    response = client.get(css, headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200
+    assert "immutable" in response.headers["Cache-Control"]
+    assert response.headers["Content-Encoding"] == "br"
+    for name in ("Last-Modified", "ETag", "Access-Control-Allow-Origin"):
+        assert name not in response.headers, name
+    # A file outside the versioned folder keeps its validators (it may change under its name).
+    from webapp.assets import STATIC_DIR
+
+    icon = sorted((STATIC_DIR / "icons").iterdir())[0].name
+    response = client.get(f"/static/icons/{icon}")
+    assert response.status_code == 200 and "Last-Modified" in response.headers

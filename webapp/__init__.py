@@ -13,13 +13,13 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from markupsafe import Markup, escape
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
-from whitenoise import WhiteNoise
 
 from . import i18n, languages
 from .assets import STATIC_DIR, asset_url, load_manifest, stylesheet
 from .config import ROOT, Settings, check_production
 from .extensions import babel, csrf, db, limiter, login_manager
 from .labels import long_date
+from .static_files import StaticFiles, static_headers
 
 # What staff may open before their second factor: signing in and out (and the second-factor
 # pages), the fixed information pages and the app's manifest and service worker. Not "/",
@@ -179,13 +179,13 @@ def _flash_idle(app: Flask) -> None:
 def _init_static(app: Flask) -> None:
     """Versioned files (a hash in the name) are cached for a year; the rest for an hour."""
     # Flask's documented way to add WSGI middleware; mypy sees a method being replaced.
-    app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
+    app.wsgi_app = StaticFiles(  # type: ignore[method-assign]
         app.wsgi_app,
         root=str(STATIC_DIR),
         prefix="static/",
         max_age=3600,
         immutable_file_test=lambda path, url: "/dist/" in url,
-        add_headers_function=_static_headers,
+        add_headers_function=static_headers,
         # Only this site's pages use these files: no "Access-Control-Allow-Origin: *" on each
         # of a page's dozen or so (its bytes count on a pay-as-you-go phone).
         allow_all_origins=False,
@@ -204,11 +204,6 @@ def _init_proxy(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
-
-
-def _static_headers(headers, _path, _url) -> None:
-    """Static files get the same no-sniffing rule as pages."""
-    headers["X-Content-Type-Options"] = "nosniff"
 
 
 def _init_request_hooks(app: Flask) -> None:
