@@ -4,7 +4,8 @@
    and starts gunicorn (`wsgi:app`, 2 sync workers, 1 thread each) on a free local port with
    MKW_ENV=development. The server is always stopped at the end.
 2. Page weight of /sign-in (anonymous) and / (signed in as the young person sam@example.org
-   and as the key worker kim@example.org). First visit: the body bytes as sent (Accept-Encoding:
+   and as the key worker kim@example.org), and every page Sam and Alex (a parent) reach from
+   home by links. First visit: the body bytes as sent (Accept-Encoding:
    br, gzip; headers not counted) of the HTML and every same-origin file it loads: stylesheets,
    scripts, images, icons, the web manifest and the CSS url()s the page uses. Fonts: Atkinson
    Hyperlegible Next and, in Urdu, Arabic, Bengali or Punjabi, the one font file that script
@@ -166,6 +167,29 @@ def page_weight(
         "notes": notes,
         "css_urls_not_used": unused_css,
     }
+
+
+def every_page_weight(base: str, email: str, limit: int = 80) -> dict[str, int]:
+    """First visit with headers (a script's font apart) of every page the person reaches
+    from home by links without a query (requests caches nothing: each is a first visit)."""
+    found = re.compile(r'href="([^"#?]+)"')
+    client, weights, queue = sign_in(base, email), {}, ["/"]
+    while queue and len(weights) < limit:
+        path = queue.pop(0)
+        if path in weights:
+            continue
+        response = client.get(base + path, headers=HEADERS, allow_redirects=False)
+        if response.status_code != 200 or not response.headers["Content-Type"].startswith(
+            "text/html"
+        ):
+            continue
+        w = page_weight(client, base, path)
+        weights[path] = w["first_visit_bytes_with_headers"] - w["script_font_bytes_with_headers"]
+        for href in found.findall(response.text):
+            url = urlsplit(urljoin(base + path, href))
+            if url.netloc == urlsplit(base).netloc and not url.path.startswith(SKIP):
+                queue.append(url.path)
+    return dict(sorted(weights.items(), key=lambda kv: -kv[1]))
 
 
 def service_worker_bytes(client: requests.Session, base: str, already: dict) -> dict:
@@ -349,6 +373,7 @@ def measure(tmp: str) -> dict:
             weights[f"plan section, sam, {code}"] = page_weight(
                 sign_in(base, "sam@example.org"), base, PLAN_SECTION, language=code
             )
+        family = {email: every_page_weight(base, email) for email in FAMILY}
         offline = bench_offline.measure(base, f"{tmp}/bench.db")
         seed_messages(base)
         kim_jars = [kim.cookies.get_dict()] * CLIENTS  # one session: a TOTP code works once
@@ -377,12 +402,15 @@ def measure(tmp: str) -> dict:
         if naive is not None:
             stop(naive)
     return {
-        "page_weight": weights, "service_worker_install": sw, "load": loads,
+        "page_weight": weights, "family_pages": family, "service_worker_install": sw,
+        "load": loads,
         "throughput_vs_naive": compared, "offline": offline,
     }  # fmt: skip
 
 
 PLAN_SECTION = "/cases/1/plan/about-me"
+FAMILY = ("sam@example.org", "alex@example.org")  # a young person and a parent
+SKIP = ("/static/", "/sign-out", "/manifest.webmanifest", "/sw.js")
 LANGUAGES = [
     code for code in ("ur", "ar", "bn", "pa", "pl", "ro")
     if (ROOT / "translations" / code / "LC_MESSAGES" / "messages.po").is_file()
@@ -438,6 +466,11 @@ def report(results: dict) -> None:
         apart = f"   + script font {kb(font)} apart" if font else ""
         print(f"  {name:26} first visit {first:>8} ({with_headers:>8} with headers, "
               f"{w['requests']} requests)   repeat visit {repeat:>8}{over}{apart}")  # fmt: skip
+    for email, pages in results["family_pages"].items():
+        over = {p: kb(n) for p, n in pages.items() if n > BUDGET}
+        heaviest = next(iter(pages.items()))
+        print(f"  every page of {email}: {len(pages)} pages, heaviest {heaviest[0]} "
+              f"{kb(heaviest[1])}, over budget: {over or 'none'}")  # fmt: skip
     for name, r in loads.items():
         rps, median, p95 = r["requests_per_second"], r["median_ms"], r["p95_ms"]
         print(f"  {name:28} {rps:6.1f} req/s   median {median:5.1f} ms   p95 {p95:5.1f} ms", end="")
