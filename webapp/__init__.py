@@ -19,7 +19,7 @@ from .assets import STATIC_DIR, asset_url, load_manifest, stylesheet
 from .config import ROOT, Settings, check_production
 from .extensions import babel, csrf, db, limiter, login_manager
 from .labels import long_date
-from .static_files import StaticFiles, static_headers
+from .static_files import StaticFiles, static_headers, versioned
 
 # What staff may open before their second factor: signing in and out (and the second-factor
 # pages), the fixed information pages and the app's manifest and service worker. Not "/",
@@ -184,7 +184,7 @@ def _init_static(app: Flask) -> None:
         root=str(STATIC_DIR),
         prefix="static/",
         max_age=3600,
-        immutable_file_test=lambda path, url: "/dist/" in url,
+        immutable_file_test=lambda path, url: versioned(url),
         add_headers_function=static_headers,
         # Only this site's pages use these files: no "Access-Control-Allow-Origin: *" on each
         # of a page's dozen or so (its bytes count on a pay-as-you-go phone).

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from whitenoise import WhiteNoise
+
+# A build output named by its content: app.90eeee2320.css (scripts/build-assets.mjs).
+_HASHED = re.compile(r"/dist/.+\.[0-9a-f]{10}\.[a-z0-9]+$")
+
+
+def versioned(url: str) -> bool:
+    """A file whose name changes when its content does: cached for a year, immutable. The
+    build's own lists in dist/ (manifest.json) keep their names and are not."""
+    return bool(_HASHED.search(url))
+
 
 # A versioned file (a hash in its name) never changes under that name and is cached for a
 # year, so nothing ever asks whether it changed: its validators only cost bytes (68 on each
@@ -14,7 +26,7 @@ class StaticFiles(WhiteNoise):
     """WhiteNoise, without Last-Modified and ETag on the versioned files."""
 
     def serve(self, static_file, environ, start_response):
-        if "/dist/" not in environ.get("PATH_INFO", ""):
+        if not versioned(environ.get("PATH_INFO", "")):
             return super().serve(static_file, environ, start_response)
 
         def without_validators(status, headers, exc_info=None):
