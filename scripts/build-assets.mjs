@@ -9,6 +9,7 @@ import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import * as sass from "sass";
 import rtlcss from "rtlcss";
 import subsetFont from "subset-font";
+import { minify } from "terser";
 import { bundleJs } from "./bundle-js.mjs";
 import { dropUnusedRules, nhsukJinjaTemplates, templatesUsed, wordsIn } from "./unused-css.mjs";
 
@@ -189,7 +190,9 @@ for (const lang of [...Object.keys(scripts), ...latinExtended]) {
 }
 
 // JS: the small ES modules of static/src/js joined into one file from app.js (one request).
-manifest.files["app.js"] = emit("", "app.js", bundleJs(join(src, "js", "app.js")));
+// Then terser shortens local names and expressions: 5.2 -> 4.3 kB (br) on every first visit.
+const js = await minify(bundleJs(join(src, "js", "app.js")), { ecma: 2020, compress: true, mangle: true });
+manifest.files["app.js"] = emit("", "app.js", js.code);
 
 // OpenMoji draws on a 72-unit square with four decimals; a tenth of a unit is a seventh of a
 // pixel at the largest size a page shows (96 px), and the pictures of a plan section weigh a
