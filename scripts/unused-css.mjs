@@ -13,7 +13,7 @@ import { join } from "node:path";
 import postcss from "postcss";
 import selectorParser from "postcss-selector-parser";
 
-const SOURCE = /\.(html|py|js|mjs|njk|jinja)$/;
+const SOURCE = /\.(html|py|js|mjs|jinja)$/;
 
 function* files(path) {
   if (!statSync(path).isDirectory()) {
