@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from tests.structure import check_page
-from webapp import create_app, migrate
+from webapp import create_app, migrate, page_cache
 from webapp.extensions import db, limiter, make_engine
 from webapp.models import Base
 from webapp.services import demo
@@ -205,7 +205,8 @@ def second_app(url: str):
 @pytest.fixture(autouse=True)
 def _isolated(request, app):
     """Every test runs in a transaction rolled back at the end (services' commits become
-    savepoints), so tests never see each other's changes."""
+    savepoints), so tests never see each other's changes, nor pages kept by another test."""
+    page_cache.clear()
     if "browser" in request.keywords or "own_database" in request.keywords:
         yield
         return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import secrets
 from pathlib import Path
 
 from flask import Flask, abort, g, request, session
@@ -52,6 +51,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     observability.init_app(app)  # first, so the request id is there for everything after
     db.init_app(app)
+    from . import page_cache
+
+    page_cache.init_app(app)  # before anything that reads the signed-in person
     from .services import audit
 
     audit.install()
@@ -97,6 +99,26 @@ class _SessionCookie(SecureCookieSessionInterface):
 
 # The largest id any of our integer columns holds (PostgreSQL's INTEGER; SQLite's is larger).
 DB_INT_MAX = 2**31 - 1
+
+
+def _inline_script_hash() -> str:
+    """The NHS.UK template's one inline script (it marks the page as having JavaScript before
+    anything is drawn) is allowed by its hash, not a nonce: the policy is the same for every
+    response, so a page kept by the page cache needs nothing new but its CSRF token."""
+    import base64
+    import hashlib
+    import re
+    from importlib.resources import files
+
+    source = (files("nhsuk_frontend_jinja") / "templates/nhsuk/template.jinja").read_text()
+    found = re.search(r"<script[^>]*>(.*?)</script>", source, re.S)
+    if found is None:
+        raise RuntimeError("The NHS.UK template's inline script was not found.")
+    digest = hashlib.sha256(found.group(1).encode()).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+INLINE_SCRIPT_HASH = _inline_script_hash()
 
 
 class DatabaseId(IntegerConverter):
@@ -213,10 +235,6 @@ def _init_request_hooks(app: Flask) -> None:
             abort(400)
 
     @app.before_request
-    def _per_request():
-        g.csp_nonce = secrets.token_urlsafe(16)
-
-    @app.before_request
     def _kept_copy_needs_a_person():
         """The service worker keeping a plan, for nobody: a bare 401 that leaves the session
         cookie alone (a redirect to the sign-in page would write one, and could replace the
@@ -275,12 +293,11 @@ def _init_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        nonce = getattr(g, "csp_nonce", "")
         # Styles, fonts, fetches, the manifest and the service worker fall back to
         # default-src; naming each again cost every response 90 bytes.
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; "
-            f"script-src 'self' 'nonce-{nonce}'; "
+            f"script-src 'self' {INLINE_SCRIPT_HASH}; "
             "img-src 'self' data:; form-action 'self'; "
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
         )

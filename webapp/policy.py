@@ -607,6 +607,7 @@ NOT_A_KIND: dict[str, str] = {
     "staff (can_see_helped_answers)",
     "sessions": "a person's own sign-ins, only ever their own (settings: where you are signed in)",
     "recovery_codes": "hashed codes, never shown again",
+    "page_generations": "a change count per table name (the page cache): nobody's data",
     "passkeys": "a person's own passkeys (public keys), only ever their own (settings)",
     "passkey_challenges": "hashed single-use challenges, never shown",
     "security_events": "second-factor resets: the person's manager, never families",

@@ -34,6 +34,7 @@ from .feedback import (
 )
 from .journal import TAGS, Feeling, JournalEntry
 from .messages import Conversation, ConversationRead, Message
+from .page_cache import PageGeneration
 from .people import (
     Colours,
     Invitation,
@@ -85,6 +86,7 @@ from .translations import TRANSLATED_FIELDS, PlanTranslation
 __all__ = [
     "TRANSLATED_FIELDS",
     "PlanTranslation",
+    "PageGeneration",
     "ALERT_SOURCES",
     "Alert",
     "AlertNotice",

@@ -22,7 +22,6 @@ from ..models import (
     Role,
     Team,
     User,
-    utcnow,
 )
 
 BODY_MAX = 2000
@@ -149,7 +148,9 @@ def mark_read(conversation: Conversation, user: User) -> None:
     newest = db.session.scalar(
         select(func.max(Message.created_at)).where(Message.conversation_id == conversation.id)
     )
-    _mark_read(conversation, user, newest or utcnow())
+    if newest is None:
+        return  # nothing to have read: opening an empty conversation writes nothing
+    _mark_read(conversation, user, newest)
     db.session.commit()
 
 

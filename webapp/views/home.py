@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import help_words, policy
+from .. import help_words, page_cache, policy
 from ..models import Role, utcnow
 from ..services import (
     alerts,
@@ -93,6 +93,7 @@ def _caseload_flags(found) -> dict:
 
 @bp.route("/")
 @policy.public
+@page_cache.cached
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in"))

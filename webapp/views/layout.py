@@ -191,7 +191,6 @@ def layout_context() -> dict:
             "easy_read": chosen_layout(prefs) is Layout.EASY_READ,
             # Every signed-in page can switch layout for itself, in the same place.
             "show_view_toggle": signed_in and request.method == "GET" and bool(request.endpoint),
-            "csp_nonce": getattr(g, "csp_nonce", ""),
             "navigation": _navigation(signed_in) if request.endpoint else [],
             "account": _account(signed_in) if request.endpoint else None,
             "queue_owner": sessions.queue_owner(current_user) if signed_in else "",

@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import languages, policy
+from .. import languages, page_cache, policy
 from ..forms.base import reject
 from ..forms.fields import choices
 from ..forms.messages import NOT_SENT, MessageForm
@@ -152,6 +152,7 @@ def push_unsubscribe():
 @bp.route("/messages/", methods=["GET", "POST"])
 @policy.allow(policy.FAMILY)
 @policy.csrf_in_form
+@page_cache.cached
 def mine():
     case = cases.case_for_family_member(current_user)
     if case is None:
@@ -173,6 +174,7 @@ def mine():
 
 @bp.route("/staff/inbox")
 @policy.allow(policy.STAFF)
+@page_cache.cached
 def inbox():
     found = (
         cases.caseload(current_user)

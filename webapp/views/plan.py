@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import policy
+from .. import page_cache, policy
 from ..forms.plans import AgreeForm, SuggestForm
 from ..labels import PART_TITLES, SECTION_TITLES, first_name, long_date
 from ..models import SECTION_PARTS, CaseStatus, Role, Section, User
@@ -88,6 +88,7 @@ def _in_reader_language(case, items: list) -> list:
 
 @bp.route("/")
 @policy.allow(READERS)
+@page_cache.cached
 def contents(case_id: int):
     case, plan = load(case_id)
     if plan is None:
@@ -131,6 +132,7 @@ def _can_agree(case, latest, today) -> bool:
 
 @bp.route("/<section>")
 @policy.allow(READERS)
+@page_cache.cached
 def section(case_id: int, section: str):
     try:
         chosen = Section(section)
