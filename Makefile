@@ -73,8 +73,13 @@ format: install ## Format the code
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install assets compile-translations ## Page weight, requests per second and latency under gunicorn
+bench: install assets compile-translations scripts/lighthouse/node_modules/.installed ## Page weight, requests per second, latency and Lighthouse under gunicorn
 	$(PY) scripts/bench.py
+
+# Lighthouse for the bench only: its own lock file, so `make test` never installs it.
+scripts/lighthouse/node_modules/.installed: scripts/lighthouse/package-lock.json
+	npm ci --prefix scripts/lighthouse --no-audit --no-fund
+	touch $@
 
 load: install compile-translations ## 200 families + 20 staff for 2 minutes against gunicorn, PostgreSQL, Redis and 2 workers
 	$(PY) scripts/load.py

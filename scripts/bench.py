@@ -16,9 +16,11 @@
 3. Load: 8 client threads, each with its own connection (and its own sign-in for /), ask for a
    page as fast as they can for BENCH_SECONDS (default 10) after a 2 s warm-up. Reports
    requests per second, median and p95 latency and non-200 answers (any makes it exit 1).
-4. Issue 13 (scripts/bench_offline.py, headless Chromium): the bytes of Sam's plan kept on
+4. Lighthouse 12 (scripts/bench_lighthouse.py): the performance score of every page Sam and
+   Alex reach, mobile, in Debian's Chromium, signed in by their session cookie.
+5. Issue 13 (scripts/bench_offline.py, headless Chromium): the bytes of Sam's plan kept on
    the phone (budget 150 kB) and the time from back online to a queued check-in saved.
-5. Prints a summary and writes the figures to test-artifacts/bench.json.
+6. Prints a summary and writes the figures to test-artifacts/bench.json.
 
 Client and server share this machine: use the figures to compare runs, not as capacity.
 """
@@ -43,6 +45,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import bench_lighthouse
 import bench_offline
 import requests
 
@@ -229,6 +232,11 @@ def sign_in(base: str, email: str) -> requests.Session:
     return client
 
 
+def session_cookie(base: str, email: str) -> str:
+    """A Cookie header for a new session of this person (for a browser outside requests)."""
+    return "; ".join(f"{k}={v}" for k, v in sign_in(base, email).cookies.get_dict().items())
+
+
 def load(port: int, path: str, cookies: list[dict[str, str]]) -> dict:
     """One thread per cookie jar asks for `path` until time is up; the warm-up is not kept."""
     start = time.perf_counter()
@@ -374,6 +382,8 @@ def measure(tmp: str) -> dict:
                 sign_in(base, "sam@example.org"), base, PLAN_SECTION, language=code
             )
         family = {email: every_page_weight(base, email) for email in FAMILY}
+        people = {e: (session_cookie(base, e), list(paths)) for e, paths in family.items()}
+        lighthouse = bench_lighthouse.measure(base, people)
         offline = bench_offline.measure(base, f"{tmp}/bench.db")
         seed_messages(base)
         kim_jars = [kim.cookies.get_dict()] * CLIENTS  # one session: a TOTP code works once
@@ -404,7 +414,7 @@ def measure(tmp: str) -> dict:
     return {
         "page_weight": weights, "family_pages": family, "service_worker_install": sw,
         "load": loads,
-        "throughput_vs_naive": compared, "offline": offline,
+        "throughput_vs_naive": compared, "offline": offline, "lighthouse": lighthouse,
     }  # fmt: skip
 
 
@@ -479,6 +489,7 @@ def report(results: dict) -> None:
     for name, ratio in results["throughput_vs_naive"].items():
         print(f"  {name:20} {ratio:5.2f}x   p95 {loads[name]['p95_ms']:5.1f} ms")
     bench_offline.report(results["offline"])
+    bench_lighthouse.report(results["lighthouse"])
 
 
 def main() -> int:
@@ -493,7 +504,9 @@ def main() -> int:
     if failures or not all(r["requests"] for r in results["load"].values()):
         print(f"FAILED: {failures} responses were not 200 OK, or none came.", file=sys.stderr)
         return 1
-    problem = bench_offline.problem(results["offline"])
+    problem = bench_offline.problem(results["offline"]) or bench_lighthouse.problem(
+        results["lighthouse"]
+    )
     if problem:
         print(f"FAILED: {problem}", file=sys.stderr)
         return 1
