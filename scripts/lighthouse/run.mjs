@@ -24,16 +24,23 @@ const ms = (audit) => Math.round(audit.numericValue);
 const results = {};
 try {
   for (const page of input.pages) {
-    const { lhr } = await lighthouse(page.url, {
-      port: chrome.port,
-      output: "json",
-      logLevel: "error",
-      onlyCategories: ["performance"],
-      extraHeaders: page.cookie ? { Cookie: page.cookie } : {},
-    });
+    let lhr;
+    // Headless Chromium now and then loses the trace (NO_NAVSTART): that run says nothing
+    // about the page, so it is run again, up to three times.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      ({ lhr } = await lighthouse(page.url, {
+        port: chrome.port,
+        output: "json",
+        logLevel: "error",
+        onlyCategories: ["performance"],
+        extraHeaders: page.cookie ? { Cookie: page.cookie } : {},
+      }));
+      if (!lhr.runtimeError) break;
+    }
     const a = lhr.audits;
-    if (lhr.finalDisplayedUrl !== page.url) {
-      results[page.name] = { error: `ended on ${lhr.finalDisplayedUrl}` };
+    if (lhr.runtimeError || lhr.finalDisplayedUrl !== page.url) {
+      const why = lhr.runtimeError?.message ?? `ended on ${lhr.finalDisplayedUrl}`;
+      results[page.name] = { error: why };
       continue;
     }
     const lcpItem = a["largest-contentful-paint-element"]?.details?.items?.[0];
@@ -46,6 +53,8 @@ try {
       tbt_ms: ms(a["total-blocking-time"]),
       cls: Math.round(a["cumulative-layout-shift"].numericValue * 1000) / 1000,
       lcp_element: lcpNode?.snippet ?? "",
+      shifted: (a["layout-shifts"]?.details?.items ?? [])
+        .map((x) => `${x.node?.snippet ?? "?"} ${Math.round(x.score * 1000) / 1000}`),
       opportunities: Object.values(a)
         .filter((x) => x.details?.type === "opportunity" && (x.details.overallSavingsMs ?? 0) > 0)
         .map((x) => `${x.id}: ${Math.round(x.details.overallSavingsMs)} ms`),
