@@ -174,16 +174,23 @@ def page_weight(
 
 def every_page_weight(base: str, email: str, limit: int = 80) -> dict[str, int]:
     """First visit with headers (a script's font apart) of every page the person reaches
-    from home by links without a query (requests caches nothing: each is a first visit)."""
+    from home by links without a query, at the address it ends on after redirects (requests
+    caches nothing: each is a first visit)."""
     found = re.compile(r'href="([^"#?]+)"')
     client, weights, queue = sign_in(base, email), {}, ["/"]
     while queue and len(weights) < limit:
         path = queue.pop(0)
         if path in weights:
             continue
-        response = client.get(base + path, headers=HEADERS, allow_redirects=False)
-        if response.status_code != 200 or not response.headers["Content-Type"].startswith(
-            "text/html"
+        # Followed through redirects ("My plan" is /my-plan, which goes to the case's plan).
+        response = client.get(base + path, headers=HEADERS)
+        path = urlsplit(response.url).path
+        if (
+            path in weights
+            or urlsplit(response.url).netloc != urlsplit(base).netloc
+            or path.startswith(SKIP)
+            or response.status_code != 200
+            or not response.headers["Content-Type"].startswith("text/html")
         ):
             continue
         w = page_weight(client, base, path)
