@@ -203,6 +203,9 @@ def test_the_kept_plan_opens_offline_in_each_layout_and_language(driver, live_se
             devtools.online()
         driver.get(live_server + plan)
         driver.find_element(By.CSS_SELECTOR, ".mkw-view-toggle button").click()  # back
+        # Saved before signing in again: else the toggle's POST and the sign-in page race
+        # (seen in CI: the sign-in form was not there yet).
+        WebDriverWait(driver, 10).until(lambda d: "mkw-easy-read" in html_classes(d))
         stop_keeping(driver, live_server, email)
     set_viewport(driver, 1280)
     assert not problems, "\n" + "\n".join(problems)
