@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 from flask import Flask, abort, g, request, session
@@ -13,7 +12,7 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
-from . import i18n, languages
+from . import compression, i18n, languages
 from .assets import STATIC_DIR, asset_url, load_manifest, stylesheet
 from .config import ROOT, Settings, check_production
 from .extensions import babel, csrf, db, limiter, login_manager
@@ -317,7 +316,7 @@ def _init_request_hooks(app: Flask) -> None:
         response.vary.add("Cookie")
         if response.mimetype == "text/html" and request.endpoint != "pwa.offline":
             _person_headers(response)
-        return _compress(response)
+        return compression.compress(response)
 
 
 def _person_headers(response) -> None:
@@ -331,28 +330,6 @@ def _person_headers(response) -> None:
         response.headers["X-MKW-Keep"] = "on" if offline.keeps(current_user) else "off"
     else:
         response.headers["X-MKW-Person"] = "none"
-
-
-_COMPRESSIBLE = {"text/html", "application/json", "application/manifest+json", "text/javascript"}
-
-
-def _compress(response):
-    """Gzip pages on the way out: on a poor phone signal every kilobyte counts.
-    (Static files are compressed at build time and served by WhiteNoise.)"""
-    response.vary.add("Accept-Encoding")
-    if (
-        response.mimetype not in _COMPRESSIBLE
-        or response.direct_passthrough
-        or "Content-Encoding" in response.headers
-        or "gzip" not in request.headers.get("Accept-Encoding", "")
-    ):
-        return response
-    data = response.get_data()
-    if len(data) < 1024:
-        return response
-    response.set_data(gzip.compress(data, compresslevel=6))
-    response.headers["Content-Encoding"] = "gzip"
-    return response
 
 
 def _spoken(text: str) -> str:

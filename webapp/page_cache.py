@@ -22,7 +22,6 @@ Each worker keeps its own pages (MAX_ENTRIES, least recently used first out).
 
 from __future__ import annotations
 
-import gzip
 import re
 import threading
 import time
@@ -37,12 +36,14 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import Engine, event, text
 
+from . import compression
 from .extensions import db
 from .fragments import CSRF_PLACEHOLDER
+from .models.page_cache import PageGeneration
 
 MAX_ENTRIES = 1024  # ~16 kB each, and ~4 kB gzipped for each session that saw it
 SESSIONS_PER_PAGE = 8
-TABLE = "page_generations"
+TABLE = PageGeneration.__tablename__
 # The sign-in session is checked on every request, served from here or not, before anything is
 # shown (signed out, locked, second factor), and no page shows what it holds; it is written
 # once a minute per person, which would otherwise end every kept page in the region each time.
@@ -52,10 +53,14 @@ _WRITE = re.compile(
     r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE
 )
 _READ = re.compile(r"\b(?:FROM|JOIN)\s+\"?(\w+)", re.IGNORECASE)
-_UPSERT = (
-    "INSERT INTO page_generations (name, n) VALUES ({p}, 1) "
-    "ON CONFLICT (name) DO UPDATE SET n = page_generations.n + 1"
-)
+
+
+def count_change_sql(param: str) -> str:
+    """Raise one table's counter (its name the one parameter, in the driver's `param` style):
+    the app does it as a transaction commits; a test writing around the app does it too."""
+    assert param in {"?", "%s"}  # a constant table name and a placeholder, never data
+    insert = f"INSERT INTO {TABLE} (name, n) VALUES ({param}, 1) "  # noqa: S608
+    return insert + f"ON CONFLICT (name) DO UPDATE SET n = {TABLE}.n + 1"
 
 
 @dataclass
@@ -140,13 +145,13 @@ def _bump(conn) -> None:
     param = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     cursor = conn.connection.dbapi_connection.cursor()
     try:
-        cursor.executemany(_UPSERT.format(p=param), [(name,) for name in sorted(changed)])
+        cursor.executemany(count_change_sql(param), [(name,) for name in sorted(changed)])
     finally:
         cursor.close()
 
 
 def generations() -> dict[str, int]:
-    rows = db.session.execute(text("SELECT name, n FROM page_generations"))
+    rows = db.session.execute(text(f"SELECT name, n FROM {TABLE}"))  # noqa: S608 - a constant
     return {name: n for name, n in rows}
 
 
@@ -182,7 +187,7 @@ def _sent(entry: _Entry) -> Response:
         packed = entry.sent.get(secret) if secret else None
     if packed is None:
         html = entry.html.replace(CSRF_PLACEHOLDER, generate_csrf()).encode()
-        packed = (html, gzip.compress(html, compresslevel=6))
+        packed = (html, compression.gzipped(html))
         secret = session.get("csrf_token")  # generate_csrf made one if there was none
         if secret and reuse:
             with _lock:
@@ -190,11 +195,7 @@ def _sent(entry: _Entry) -> Response:
                 while len(entry.sent) > SESSIONS_PER_PAGE:
                     entry.sent.popitem(last=False)
     response = Response(mimetype="text/html")
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response.set_data(packed[1])
-        response.headers["Content-Encoding"] = "gzip"
-    else:
-        response.set_data(packed[0])
+    compression.send(response, *packed)
     return response
 
 

@@ -12,6 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import LIVE, html_classes, set_viewport, sign_in
 from tests.browser.test_accessibility import check_current_page
+from webapp import page_cache
 
 PHONE = (360, 640)
 
@@ -37,10 +38,7 @@ def _bottom(driver, selector: str) -> float:
 
 # Written around the app, so counted as the app counts its own writes: pages it kept that
 # show the team's hours are made again at once (webapp/page_cache.py).
-COUNT_TEAMS_CHANGE = (
-    "INSERT INTO page_generations (name, n) VALUES ('teams', 1) "
-    "ON CONFLICT (name) DO UPDATE SET n = page_generations.n + 1"
-)
+COUNT_CHANGE = page_cache.count_change_sql("?")  # sqlite3
 
 
 @contextmanager
@@ -56,7 +54,7 @@ def _team_open_all_day():
             "UPDATE teams SET office_days = '0123456', office_opens = '00:00:00.000000',"
             " office_closes = '23:59:59.000000'"
         )
-        db.execute(COUNT_TEAMS_CHANGE)
+        db.execute(COUNT_CHANGE, ("teams",))
     try:
         yield
     finally:
@@ -66,7 +64,7 @@ def _team_open_all_day():
                 " WHERE id = ?",
                 saved,
             )
-            db.execute(COUNT_TEAMS_CHANGE)
+            db.execute(COUNT_CHANGE, ("teams",))
 
 
 def test_after_red_the_crisis_routes_and_own_plan_are_on_the_first_screen(driver, live_server):
