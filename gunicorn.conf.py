@@ -26,8 +26,11 @@ keepalive = 5
 # A worker is replaced now and then, so a slow leak never builds up. The jitter is wide so
 # that workers are seldom replaced together: with 2000 +/- 200, both of make load's two
 # workers restarted in the same 3 seconds and every request waited (4 s, the p95 doubled).
-max_requests = 4000
-max_requests_jitter = 2000
+# Not too often either: a new worker takes over a second of CPU to start (imports, the app),
+# and a worker serving kept pages at 400 a second was replaced every 10 s with 4000 +/- 2000
+# (make bench: the plan page 600-840 requests a second from round to round, 810-850 without).
+max_requests = 40000
+max_requests_jitter = 20000
 
 # The client's address and scheme come from ProxyFix in the app (TRUSTED_PROXIES hops), not
 # from gunicorn's own header handling, so there is one rule, not two.
