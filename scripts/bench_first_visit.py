@@ -35,26 +35,13 @@ SCRIPT_FONT = "/static/dist/fonts/noto-"
 
 
 def _browser():
-    from selenium import webdriver
-    from selenium.webdriver import Chrome
-    from selenium.webdriver.chrome.service import Service
+    from tests.browser.conftest import new_browser, set_viewport
 
-    from tests.browser.conftest import CHROME_FLAGS
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in CHROME_FLAGS:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    browser = Chrome(options=options, service=Service("/usr/bin/chromedriver"))
-    browser.set_page_load_timeout(30)
+    browser = new_browser(network_log=True)
     browser.execute_cdp_cmd("Network.enable", {})
     browser.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
     browser.execute_cdp_cmd("Network.setBypassServiceWorker", {"bypass": True})
-    browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 2, "mobile": True},
-    )
+    set_viewport(browser, WIDTH, HEIGHT)
     return browser
 
 

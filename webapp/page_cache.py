@@ -28,7 +28,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import cache, wraps
 
 from flask import Flask, Response, current_app, g, has_app_context, make_response, request, session
 from flask_babel import get_locale
@@ -55,6 +55,7 @@ _WRITE = re.compile(
 _READ = re.compile(r"\b(?:FROM|JOIN)\s+\"?(\w+)", re.IGNORECASE)
 
 
+@cache  # once per placeholder style, not at every commit
 def count_change_sql(param: str) -> str:
     """Raise one table's counter (its name the one parameter, in the driver's `param` style):
     the app does it as a transaction commits; a test writing around the app does it too."""

@@ -128,11 +128,14 @@ class Chrome(webdriver.Chrome):
             raise
 
 
-def new_browser() -> Chrome:
+def new_browser(network_log: bool = False) -> Chrome:
+    """`network_log`: DevTools' network events readable by get_log("performance")."""
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for flag in CHROME_FLAGS:
         options.add_argument(flag)
+    if network_log:
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     options.add_argument("--window-size=1280,900")
     browser = Chrome(options=options, service=Service("/usr/bin/chromedriver"))
     browser.set_page_load_timeout(30)
